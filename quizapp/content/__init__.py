@@ -1,0 +1,16 @@
+"""Cards and decks: the model, the loader for ``content/`` and its validator (pure Python)."""
+
+from quizapp.content.loader import default_content_dir, load_library
+from quizapp.content.model import Card, Deck, DemoRef, Issue, Library, Quiz, Text
+
+__all__ = [
+    "Card",
+    "Deck",
+    "DemoRef",
+    "Issue",
+    "Library",
+    "Quiz",
+    "Text",
+    "default_content_dir",
+    "load_library",
+]

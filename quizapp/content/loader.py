@@ -1,0 +1,305 @@
+"""Load decks and cards from a content folder, reporting every problem as ``path:line: message``.
+
+Layout (see ``docs/ARCHITECTURE.md``, "Content format")::
+
+    content/<deck folder>/deck.toml     id, order, [title] ko/en
+    content/<deck folder>/<name>.md     one card: TOML front matter between ``+++`` lines,
+                                        then ``::: question.ko`` / ``::: answer.ko`` /
+                                        ``::: question.en`` / ``::: answer.en`` sections
+
+A broken file is reported and skipped; every other card still loads. A card whose
+follow-up or demo reference is wrong still loads, without that link.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from quizapp.content.model import LANGUAGES, Card, Deck, DemoRef, Issue, Library, Quiz, Text
+
+FENCE = "+++"
+SECTION_RE = re.compile(r"^:::\s*(\S+)\s*$")
+SECTIONS = tuple(f"{part}.{lang}" for lang in LANGUAGES for part in ("question", "answer"))
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+CARD_KEYS = {"id", "tags", "follow_ups", "sources", "demo", "quiz"}
+DECK_KEYS = {"id", "title", "order"}
+TOML_LINE_RE = re.compile(r"line (\d+)")
+
+#: Checks a card's demo reference; returns problems (empty when fine). Supplied by the caller
+#: so that ``content`` does not depend on ``demos``.
+DemoValidator = Callable[[DemoRef], list[str]]
+
+
+class _FileError(Exception):
+    """A problem that makes one file unusable; carries the 1-based line it is on."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def default_content_dir() -> Path:
+    """The ``content/`` folder shipped next to the ``quizapp`` package."""
+    return Path(__file__).resolve().parents[2] / "content"
+
+
+def load_library(content_dir: Path, validate_demo: DemoValidator | None = None) -> Library:
+    """Load every deck under ``content_dir``; never raises for bad content."""
+    issues: list[Issue] = []
+    skipped: set[Path] = set()
+    decks: list[Deck] = []
+    cards: list[Card] = []
+    card_lines: dict[str, tuple[Path, list[str]]] = {}
+
+    if not content_dir.is_dir():
+        issues.append(Issue(content_dir, 0, "content folder not found"))
+        return Library(decks=[], cards=[], issues=issues, skipped=[])
+
+    deck_ids: dict[str, Path] = {}
+    for folder in sorted(p for p in content_dir.iterdir() if p.is_dir()):
+        card_files = sorted(folder.glob("*.md"))
+        deck_file = folder / "deck.toml"
+        if not deck_file.exists():
+            for card_file in card_files:
+                issues.append(Issue(card_file, 1, f"no deck.toml in {folder.name}/"))
+                skipped.add(card_file)
+            continue
+        try:
+            deck = _parse_deck(deck_file)
+        except _FileError as err:
+            issues.append(Issue(deck_file, err.line, err.message))
+            skipped.update([deck_file, *card_files])
+            continue
+        if deck.id in deck_ids:
+            issues.append(Issue(deck_file, 1, f"duplicate deck id '{deck.id}' "
+                                              f"(also in {deck_ids[deck.id]})"))
+            skipped.update([deck_file, *card_files])
+            continue
+        deck_ids[deck.id] = deck_file
+        decks.append(deck)
+        for card_file in card_files:
+            try:
+                text = card_file.read_text(encoding="utf-8")
+                card = _parse_card(card_file, text, deck.id)
+            except UnicodeDecodeError as err:
+                issues.append(Issue(card_file, 1, f"not UTF-8 text ({err.reason})"))
+                skipped.add(card_file)
+                continue
+            except _FileError as err:
+                issues.append(Issue(card_file, err.line, err.message))
+                skipped.add(card_file)
+                continue
+            if card.id in card_lines:
+                first = card_lines[card.id][0]
+                line = _line_of(text.splitlines(), f'"{card.id}"')
+                issues.append(Issue(card_file, line, f"duplicate card id '{card.id}' "
+                                                     f"(first defined in {first})"))
+                skipped.add(card_file)
+                continue
+            card_lines[card.id] = (card_file, text.splitlines())
+            cards.append(card)
+
+    cards = [_checked_links(card, card_lines, issues, validate_demo) for card in cards]
+    decks.sort(key=lambda d: (d.order, d.id))
+    deck_rank = {d.id: i for i, d in enumerate(decks)}
+    cards.sort(key=lambda c: deck_rank[c.deck])  # stable: file order within a deck
+    return Library(decks=decks, cards=cards, issues=issues, skipped=sorted(skipped))
+
+
+def _checked_links(
+    card: Card,
+    card_lines: dict[str, tuple[Path, list[str]]],
+    issues: list[Issue],
+    validate_demo: DemoValidator | None,
+) -> Card:
+    """Report follow-up and demo references that do not resolve, and drop them from the card."""
+    path, lines = card_lines[card.id]
+    good_follow_ups = []
+    for ref in card.follow_ups:
+        if ref in card_lines:
+            good_follow_ups.append(ref)
+        else:
+            issues.append(Issue(path, _line_of(lines, f'"{ref}"'), f"unknown follow-up id '{ref}'"))
+    demo = card.demo
+    if demo is not None and validate_demo is not None:
+        problems = validate_demo(demo)
+        for problem in problems:
+            issues.append(Issue(path, _key_line(lines, "demo"), f"demo '{demo.id}': {problem}"))
+        if problems:
+            demo = None
+    if demo is card.demo and len(good_follow_ups) == len(card.follow_ups):
+        return card
+    return Card(
+        id=card.id, deck=card.deck, question=card.question, answer=card.answer, tags=card.tags,
+        follow_ups=tuple(good_follow_ups), demo=demo, quiz=card.quiz, sources=card.sources,
+        path=card.path,
+    )
+
+
+def _parse_deck(path: Path) -> Deck:
+    text = path.read_text(encoding="utf-8")
+    data = _parse_toml(text, first_line=1)
+    lines = text.splitlines()
+    _reject_unknown_keys(data, DECK_KEYS, lines, "deck.toml")
+    deck_id = _required_id(data, lines)
+    title = data.get("title")
+    if not isinstance(title, dict) or not all(
+        isinstance(title.get(lang), str) and title[lang].strip() for lang in LANGUAGES
+    ):
+        raise _FileError(_key_line(lines, "title"), "deck needs [title] with non-empty ko and en")
+    order = data.get("order", 0)
+    if not isinstance(order, int):
+        raise _FileError(_key_line(lines, "order"), "'order' must be an integer")
+    return Deck(id=deck_id, title=Text(ko=title["ko"], en=title["en"]), order=order, path=path)
+
+
+def _parse_card(path: Path, text: str, deck_id: str) -> Card:
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != FENCE:
+        raise _FileError(1, f"card must start with a '{FENCE}' line (TOML front matter)")
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == FENCE)
+    except StopIteration:
+        raise _FileError(1, f"front matter opened here is never closed with '{FENCE}'") from None
+    front_lines = lines[: end + 1]
+    data = _parse_toml("\n".join(lines[1:end]), first_line=2)
+    _reject_unknown_keys(data, CARD_KEYS, front_lines, "card front matter")
+    card_id = _required_id(data, front_lines)
+    sections = _parse_sections(lines, end + 1)
+    return Card(
+        id=card_id,
+        deck=deck_id,
+        question=Text(ko=sections["question.ko"], en=sections["question.en"]),
+        answer=Text(ko=sections["answer.ko"], en=sections["answer.en"]),
+        tags=_string_list(data, "tags", front_lines),
+        follow_ups=_string_list(data, "follow_ups", front_lines),
+        sources=_string_list(data, "sources", front_lines),
+        demo=_parse_demo(data.get("demo"), front_lines),
+        quiz=_parse_quiz(data.get("quiz"), front_lines),
+        path=path,
+    )
+
+
+def _parse_sections(lines: list[str], start: int) -> dict[str, str]:
+    """Split the body into its ``::: name`` sections; every one of SECTIONS must be present."""
+    found: dict[str, list[str]] = {}
+    section_line: dict[str, int] = {}
+    current: str | None = None
+    for index in range(start, len(lines)):
+        match = SECTION_RE.match(lines[index])
+        if match:
+            name = match.group(1)
+            if name not in SECTIONS:
+                raise _FileError(index + 1, f"unknown section '{name}' "
+                                            f"(expected one of {', '.join(SECTIONS)})")
+            if name in found:
+                raise _FileError(index + 1, f"section '{name}' appears twice")
+            current = name
+            found[name] = []
+            section_line[name] = index + 1
+        elif current is not None:
+            found[current].append(lines[index])
+        elif lines[index].strip():
+            raise _FileError(index + 1, "text before the first '::: question.ko' section")
+    for name in SECTIONS:
+        if name not in found:
+            raise _FileError(len(lines) or 1, f"missing section '::: {name}'")
+        if not "\n".join(found[name]).strip():
+            raise _FileError(section_line[name], f"section '{name}' is empty")
+    return {name: "\n".join(body).strip() for name, body in found.items()}
+
+
+def _parse_toml(text: str, first_line: int) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        match = TOML_LINE_RE.search(str(err))
+        line = first_line + int(match.group(1)) - 1 if match else first_line
+        message = TOML_LINE_RE.sub("", str(err)).replace("(at , column", "(column").strip()
+        raise _FileError(line, f"invalid TOML: {message}") from None
+
+
+def _reject_unknown_keys(data: dict[str, Any], allowed: set[str], lines: list[str],
+                         where: str) -> None:
+    for key in data:
+        if key not in allowed:
+            raise _FileError(_key_line(lines, key), f"unknown key '{key}' in {where} "
+                                                   f"(allowed: {', '.join(sorted(allowed))})")
+
+
+def _required_id(data: dict[str, Any], lines: list[str]) -> str:
+    value = data.get("id")
+    if value is None:
+        return _fail(1, "missing 'id'")
+    if not isinstance(value, str) or not ID_RE.match(value):
+        return _fail(_key_line(lines, "id"),
+                     f"invalid id {value!r}: use lowercase letters, digits, '-' and '_'")
+    return value
+
+
+def _fail(line: int, message: str) -> str:
+    raise _FileError(line, message)
+
+
+def _string_list(data: dict[str, Any], key: str, lines: list[str]) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _FileError(_key_line(lines, key), f"'{key}' must be a list of non-empty strings")
+    return tuple(value)
+
+
+def _parse_demo(value: Any, lines: list[str]) -> DemoRef | None:
+    if value is None:
+        return None
+    line = _key_line(lines, "demo")
+    if not isinstance(value, dict) or not isinstance(value.get("id"), str):
+        raise _FileError(line, "[demo] needs a string 'id'")
+    params = value.get("params", {})
+    unknown = set(value) - {"id", "params"}
+    if unknown or not isinstance(params, dict):
+        raise _FileError(line, "[demo] takes only 'id' and a 'params' table")
+    return DemoRef(id=value["id"], params=params)
+
+
+def _parse_quiz(value: Any, lines: list[str]) -> Quiz | None:
+    if value is None:
+        return None
+    line = _key_line(lines, "quiz")
+    if not isinstance(value, dict) or set(value) - {"distractors", "keywords"}:
+        raise _FileError(line, "[quiz] takes only 'distractors' and 'keywords'")
+    parts: dict[str, dict[str, list[str]]] = {}
+    for part in ("distractors", "keywords"):
+        table = value.get(part, {})
+        if not isinstance(table, dict) or set(table) - set(LANGUAGES) or not all(
+            _is_string_list(table.get(lang, [])) for lang in LANGUAGES
+        ):
+            raise _FileError(_key_line(lines, part),
+                             f"quiz.{part} must be a table of ko/en lists of strings")
+        parts[part] = {lang: list(table.get(lang, [])) for lang in LANGUAGES}
+    return Quiz(distractors=parts["distractors"], keywords=parts["keywords"])
+
+
+def _is_string_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+
+
+def _key_line(lines: Iterable[str], key: str) -> int:
+    """1-based number of the line that sets ``key`` (``key =`` or a ``[key]`` table header)."""
+    pattern = re.compile(rf"^\s*(\[+\s*)?{re.escape(key)}\b")
+    for number, line in enumerate(lines, start=1):
+        if pattern.match(line):
+            return number
+    return 1
+
+
+def _line_of(lines: Iterable[str], needle: str) -> int:
+    """1-based number of the first line containing ``needle`` (1 when absent)."""
+    for number, line in enumerate(lines, start=1):
+        if needle in line:
+            return number
+    return 1

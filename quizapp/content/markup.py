@@ -1,0 +1,64 @@
+"""Card Markdown to HTML, with ``$..$`` / ``$$..$$`` math handed to a caller-supplied renderer.
+
+The renderer turns a TeX fragment into HTML (in the app: an ``<img>`` of matplotlib mathtext);
+keeping it a parameter keeps this module free of matplotlib and Qt.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+#: ``render(tex, display) -> html``; ``display`` is True for ``$$..$$`` blocks.
+MathRenderer = Callable[[str, bool], str]
+
+MATH_TOKENS = {"math_inline", "math_inline_double", "math_block", "math_block_label"}
+
+
+def plain_math(tex: str, display: bool) -> str:
+    """A math renderer that shows the TeX source, used before images are ready."""
+    code = f"<code>{html.escape(tex.strip())}</code>"
+    return f"<p align='center'>{code}</p>" if display else code
+
+
+@cache
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table").use(
+        dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True
+    )
+
+
+def to_html(text: str, render_math: MathRenderer = plain_math) -> str:
+    """Render card Markdown to the HTML subset Qt's rich text understands."""
+    parser = _parser()
+    tokens = parser.parse(text)
+    _replace_math(tokens, render_math)
+    return str(parser.renderer.render(tokens, parser.options, {}))
+
+
+def math_fragments(text: str) -> list[tuple[str, bool]]:
+    """Every math fragment of ``text`` as ``(tex, display)``, in order."""
+    found: list[tuple[str, bool]] = []
+
+    def collect(tex: str, display: bool) -> str:
+        found.append((tex, display))
+        return ""
+
+    to_html(text, collect)
+    return found
+
+
+def _replace_math(tokens: list[Token], render_math: MathRenderer) -> None:
+    """Turn math tokens into raw HTML tokens carrying the renderer's output."""
+    for token in tokens:
+        if token.type in MATH_TOKENS:
+            display = token.type.startswith("math_block")
+            token.content = render_math(token.content.strip(), display)
+            token.type = "html_block" if token.type.startswith("math_block") else "html_inline"
+        if token.children:
+            _replace_math(token.children, render_math)

@@ -1,0 +1,78 @@
+"""Today's queue: learning cards and due reviews first, then new cards up to the daily limit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from quizapp.content import Card
+from quizapp.store import CardRow
+
+LEARNING_STATES = (1, 3)  # fsrs Learning, Relearning
+REVIEW_STATE = 2
+#: When nothing else is left, learning cards due this soon are shown early (Anki's default).
+LEARN_AHEAD = timedelta(minutes=20)
+
+
+@dataclass(frozen=True)
+class StudySettings:
+    """The user's scheduling settings (stored in the database's config table)."""
+
+    new_per_day: int = 20
+    day_start_hour: int = 4
+    desired_retention: float = 0.9
+
+
+@dataclass
+class DailyQueue:
+    """Card ids to study now, in order, and what comes later today."""
+
+    learning: list[str] = field(default_factory=list)
+    review: list[str] = field(default_factory=list)
+    new: list[str] = field(default_factory=list)
+    next_due: datetime | None = None  # the next learning/review card due later today
+
+    @property
+    def order(self) -> list[str]:
+        return [*self.learning, *self.review, *self.new]
+
+    def __len__(self) -> int:
+        return len(self.learning) + len(self.review) + len(self.new)
+
+
+def build_queue(
+    cards: Sequence[Card],
+    rows: Mapping[str, CardRow],
+    now: datetime,
+    day_end: datetime,
+    new_allowance: int,
+) -> DailyQueue:
+    """Build the queue over ``cards`` (content order) from their stored progress at ``now``.
+
+    ``day_end`` is the start of the next study day; ``new_allowance`` is how many new cards may
+    still be introduced today. Learning cards count as due up to ``LEARN_AHEAD`` early when
+    nothing else is left to study.
+    """
+    learning: list[tuple[datetime, str]] = []
+    review: list[tuple[datetime, str]] = []
+    new: list[str] = []
+    for card in cards:
+        row = rows.get(card.id)
+        if row is None:
+            if len(new) < new_allowance:
+                new.append(card.id)
+        elif row.state in LEARNING_STATES:
+            learning.append((row.due, card.id))
+        elif row.due < day_end:
+            review.append((row.due, card.id))
+    due_review = [cid for due, cid in sorted(review) if due <= now]
+    cutoff = now if due_review or new else now + LEARN_AHEAD
+    due_learning = [cid for due, cid in sorted(learning) if due <= cutoff]
+    later = [due for due, _ in learning + review if due > cutoff and due < day_end]
+    return DailyQueue(
+        learning=due_learning,
+        review=due_review,
+        new=new,
+        next_due=min(later, default=None),
+    )

@@ -1,0 +1,119 @@
+"""FSRS scheduling (py-fsrs): what each grade would do to a card, and the review it records.
+
+Interval fuzz is drawn from a generator seeded by the card and its review count, so the
+interval printed on a grade button is exactly the one that grade then gives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from fsrs import Card as FsrsCard
+from fsrs import Rating, Scheduler
+
+from quizapp.store import CardRow, Review
+
+RATINGS = (Rating.Again, Rating.Hard, Rating.Good, Rating.Easy)
+NEW_STATE = 0  # revlog's state for a card never reviewed (fsrs has no "new" state)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one grade does to a card: the new fsrs card and how long until it is due again."""
+
+    rating: int
+    card: FsrsCard
+    interval: timedelta
+
+
+def fsrs_id(card_id: str) -> int:
+    """A stable positive integer for a content id (py-fsrs wants an int id)."""
+    return int.from_bytes(hashlib.blake2b(card_id.encode(), digest_size=7).digest(), "big")
+
+
+@contextmanager
+def _seeded_fuzz(seed: str) -> Iterator[None]:
+    """py-fsrs fuzzes with the global ``random``; seed it for one call and restore it after."""
+    saved = random.getstate()
+    random.seed(seed)
+    try:
+        yield
+    finally:
+        random.setstate(saved)
+
+
+class CardScheduler:
+    """Schedules cards with FSRS at a desired retention (0.9 by default)."""
+
+    def __init__(self, desired_retention: float = 0.9) -> None:
+        self.fsrs = Scheduler(desired_retention=desired_retention)
+
+    def outcomes(self, card_id: str, row: CardRow | None, now: datetime) -> dict[int, Outcome]:
+        """The result of each of the four grades if given at ``now``."""
+        before = self._fsrs_card(card_id, row, now)
+        seed = f"{card_id}:{before.last_review.isoformat() if before.last_review else 'new'}"
+        result = {}
+        for rating in RATINGS:
+            with _seeded_fuzz(seed):
+                after, _log = self.fsrs.review_card(before, rating, review_datetime=now)
+            result[int(rating)] = Outcome(int(rating), after, after.due - now)
+        return result
+
+    def review(self, card_id: str, row: CardRow | None, rating: int, now: datetime,
+               duration_ms: int) -> Review:
+        """The review to record when ``card_id`` is graded ``rating`` at ``now``."""
+        outcome = self.outcomes(card_id, row, now)[rating]
+        after = outcome.card
+        before = FsrsCard.from_json(row.fsrs_json) if row else None
+        return Review(
+            card_id=card_id,
+            reviewed_at=now,
+            rating=rating,
+            state_before=int(before.state) if before else NEW_STATE,
+            state_after=int(after.state),
+            interval_before_s=_interval_s(before),
+            interval_after_s=round(outcome.interval.total_seconds()),
+            stability=after.stability,
+            difficulty=after.difficulty,
+            duration_ms=duration_ms,
+            fsrs_before=row.fsrs_json if row else None,
+            fsrs_after=after.to_json(),
+            due_after=after.due,
+        )
+
+    @staticmethod
+    def _fsrs_card(card_id: str, row: CardRow | None, now: datetime) -> FsrsCard:
+        if row is not None:
+            return FsrsCard.from_json(row.fsrs_json)
+        return FsrsCard(card_id=fsrs_id(card_id), due=now)
+
+
+def _interval_s(card: FsrsCard | None) -> int:
+    if card is None or card.last_review is None:
+        return 0
+    return round((card.due - card.last_review).total_seconds())
+
+
+def format_interval(interval: timedelta, lang: str) -> str:
+    """Short interval label for a grade button: ``10분``/``10m``, ``3시간``/``3h``, ``4일``/``4d``,
+    ``2.5개월``/``2.5mo``, ``1.2년``/``1.2y``."""
+    seconds = max(interval.total_seconds(), 0)
+    size, ko, en = next((u for u in _UNITS if seconds >= u[0]), _UNITS[-1])
+    value = seconds / size
+    text = f"{value:.1f}".rstrip("0").rstrip(".") if size >= _MONTH else str(max(1, round(value)))
+    return f"{text}{ko if lang == 'ko' else en}"
+
+
+_MONTH = 30 * 86400
+_UNITS = (
+    (365 * 86400, "년", "y"),
+    (_MONTH, "개월", "mo"),
+    (86400, "일", "d"),
+    (3600, "시간", "h"),
+    (60, "분", "m"),
+)

@@ -1,0 +1,117 @@
+"""A study session: the current card, what each grade would give, grading and undo.
+
+The queue is rebuilt from the database after every grade, so what the user sees always
+matches what is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from quizapp.content import Card, Library
+from quizapp.store import ProgressStore
+from quizapp.study.clock import DayClock, utc_now
+from quizapp.study.queue import DailyQueue, StudySettings, build_queue
+from quizapp.study.scheduling import CardScheduler
+from quizapp.study.settings import load_settings
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What is left today: new, learning and review cards (Anki's blue/red/green)."""
+
+    new: int
+    learning: int
+    review: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review
+
+
+class StudySession:
+    """Studies the cards of one deck (or of all decks when ``deck_id`` is None)."""
+
+    def __init__(
+        self,
+        library: Library,
+        store: ProgressStore,
+        deck_id: str | None = None,
+        now: Callable[[], datetime] = utc_now,
+        settings: StudySettings | None = None,
+        clock: DayClock | None = None,
+    ) -> None:
+        self.library = library
+        self.store = store
+        self.deck_id = deck_id
+        self.now = now
+        self.settings = settings or load_settings(store)
+        self.clock = clock or DayClock(self.settings.day_start_hour)
+        self.scheduler = CardScheduler(self.settings.desired_retention)
+        self.queue = DailyQueue()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Rebuild the queue from the database at the current time."""
+        self.queue = daily_queue(self.library, self.store, self.now(), self.settings,
+                                 self.clock, self.deck_id)
+
+    @property
+    def current(self) -> Card | None:
+        order = self.queue.order
+        return self.library.card(order[0]) if order else None
+
+    @property
+    def counts(self) -> Counts:
+        return Counts(len(self.queue.new), len(self.queue.learning), len(self.queue.review))
+
+    @property
+    def next_due(self) -> datetime | None:
+        """When the next card comes due later today (None: nothing more today)."""
+        return self.queue.next_due
+
+    def intervals(self) -> dict[int, timedelta]:
+        """For the current card: the interval each grade (1-4) would give now."""
+        card = self._require_current()
+        outcomes = self.scheduler.outcomes(card.id, self.store.card_rows().get(card.id),
+                                           self.now())
+        return {rating: outcome.interval for rating, outcome in outcomes.items()}
+
+    def grade(self, rating: int, duration_ms: int = 0) -> None:
+        """Record ``rating`` (1-4) for the current card; it is on disk when this returns."""
+        if rating not in (1, 2, 3, 4):
+            raise ValueError(f"rating must be 1-4, got {rating}")
+        card = self._require_current()
+        review = self.scheduler.review(card.id, self.store.card_rows().get(card.id), rating,
+                                       self.now(), duration_ms)
+        self.store.record(review)
+        self.refresh()
+
+    def undo(self) -> str | None:
+        """Undo the newest grade (card state and log row); returns the card id it restored."""
+        card_id = self.store.undo_last()
+        self.refresh()
+        return card_id
+
+    def _require_current(self) -> Card:
+        card = self.current
+        if card is None:
+            raise RuntimeError("no card to study")
+        return card
+
+
+def daily_queue(
+    library: Library,
+    store: ProgressStore,
+    now: datetime,
+    settings: StudySettings,
+    clock: DayClock,
+    deck_id: str | None = None,
+) -> DailyQueue:
+    """Today's queue for one deck (or all) at ``now``, honouring the daily new-card limit."""
+    day_start = clock.day_start(now)
+    allowance = max(0, settings.new_per_day - store.new_cards_reviewed_since(day_start))
+    return build_queue(library.cards_in(deck_id), store.card_rows(), now,
+                       clock.next_day_start(now), allowance)

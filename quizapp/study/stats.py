@@ -1,0 +1,59 @@
+"""Progress figures computed in the domain (the GUI and ``stats`` only display them)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from quizapp.content import Library
+from quizapp.store import ProgressStore
+from quizapp.study.clock import DayClock, utc_now
+from quizapp.study.queue import LEARNING_STATES, REVIEW_STATE
+from quizapp.study.session import Counts, daily_queue
+from quizapp.study.settings import load_settings
+
+
+@dataclass(frozen=True)
+class CollectionStats:
+    """Counts over the cards in the content folder (``stats --json``)."""
+
+    cards: int  # cards in the content folder
+    new: int  # never reviewed
+    learning: int  # in (re)learning steps
+    review: int  # graduated to long-term review
+    due_now: int  # reviewed cards whose due time has passed
+    reviews_total: int  # rows in the review log (including cards since removed from content)
+    reviews_today: int  # reviews since the current study day began
+
+    def to_json(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def collection_stats(library: Library, store: ProgressStore,
+                     now: datetime | None = None) -> CollectionStats:
+    now = now or utc_now()
+    settings = load_settings(store)
+    rows = store.card_rows()
+    present = [rows[c.id] for c in library.cards if c.id in rows]
+    return CollectionStats(
+        cards=len(library.cards),
+        new=len(library.cards) - len(present),
+        learning=sum(r.state in LEARNING_STATES for r in present),
+        review=sum(r.state == REVIEW_STATE for r in present),
+        due_now=sum(r.due <= now for r in present),
+        reviews_total=store.review_count(),
+        reviews_today=store.review_count(DayClock(settings.day_start_hour).day_start(now)),
+    )
+
+
+def deck_counts(library: Library, store: ProgressStore,
+                now: datetime | None = None) -> dict[str, Counts]:
+    """What is left to study today in each deck (new cards within today's allowance)."""
+    now = now or utc_now()
+    settings = load_settings(store)
+    clock = DayClock(settings.day_start_hour)
+    result = {}
+    for deck in library.decks:
+        queue = daily_queue(library, store, now, settings, clock, deck.id)
+        result[deck.id] = Counts(len(queue.new), len(queue.learning), len(queue.review))
+    return result

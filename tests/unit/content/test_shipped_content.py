@@ -1,0 +1,72 @@
+"""The bundled ``content/`` is valid and complete: what every user studies from."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from quizapp.content import default_content_dir, load_library
+from quizapp.content.markup import math_fragments
+
+LIBRARY = load_library(default_content_dir())
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+SEED_SOURCE = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt: .+")
+
+
+def test_content_has_no_problems() -> None:
+    assert [str(issue) for issue in LIBRARY.issues] == []
+    assert len(LIBRARY.cards) >= 10
+
+
+@pytest.mark.parametrize("card", LIBRARY.cards, ids=lambda c: c.id)
+def test_card_is_bilingual_and_substantial(card) -> None:  # type: ignore[no-untyped-def]
+    assert HANGUL.search(card.question.ko) and HANGUL.search(card.answer.ko)
+    assert len(card.answer.ko) >= 80 and len(card.answer.en) >= 120
+    assert not HANGUL.search(card.question.en + card.answer.en), "Hangul in the English side"
+    assert card.sources and all(SEED_SOURCE.match(s) for s in card.sources)
+
+
+@pytest.mark.parametrize("card", LIBRARY.cards, ids=lambda c: c.id)
+def test_card_has_quiz_material(card) -> None:  # type: ignore[no-untyped-def]
+    assert card.quiz is not None
+    for lang in ("ko", "en"):
+        assert len(card.quiz.distractors[lang]) == 3
+        assert len(card.quiz.keywords[lang]) >= 2
+
+
+def test_no_two_cards_ask_the_same_question() -> None:
+    for lang in ("ko", "en"):
+        questions = [c.question.get(lang).strip().lower() for c in LIBRARY.cards]
+        duplicates = {q for q in questions if questions.count(q) > 1}
+        assert not duplicates
+
+
+def test_every_formula_renders_with_mathtext() -> None:
+    from matplotlib.mathtext import MathTextParser
+
+    parser = MathTextParser("path")
+    failures = []
+    for card in LIBRARY.cards:
+        for text in (card.question.ko, card.answer.ko, card.question.en, card.answer.en):
+            for tex, _display in math_fragments(text):
+                try:
+                    parser.parse(f"${tex}$")
+                except ValueError as err:
+                    failures.append(f"{card.path}: ${tex}$: {str(err).splitlines()[0]}")
+    assert failures == []
+
+
+SEEDS_DIR = default_content_dir().parents[1] / "shared" / "seeds"
+
+
+@pytest.mark.skipif(not SEEDS_DIR.is_dir(), reason="the seed notes (../shared/seeds) are absent")
+def test_every_source_quotes_its_seed_verbatim() -> None:
+    seeds = {p.name: p.read_text(encoding="utf-8") for p in SEEDS_DIR.glob("*.txt")}
+    wrong = []
+    for card in LIBRARY.cards:
+        for source in card.sources:
+            name, _, quote = source.partition(": ")
+            if name not in seeds or quote not in seeds[name]:
+                wrong.append(f"{card.id}: {source}")
+    assert wrong == []
