@@ -19,9 +19,10 @@ from quizapp.errors import UserError
 def main(argv: Sequence[str] | None = None, started: float | None = None) -> int:
     """Run one command; returns the process exit status."""
     parser = _build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(argv or ["gui"])
     args.started = started if started is not None else time.perf_counter()
-    command = args.command or "gui"
+    command = args.command
     try:
         return int(_COMMANDS[command](args))
     except UserError as err:
@@ -100,7 +101,7 @@ def _cmd_gui(args: argparse.Namespace) -> int:
 
 
 def _cmd_smoke(args: argparse.Namespace) -> int:
-    from quizapp.ui.app import run_smoke
+    from quizapp.ui.smoke import run_smoke
 
     return run_smoke(content_dir=args.content, data_dir=args.data_dir, started=args.started)
 

@@ -25,7 +25,7 @@ class StoreError(UserError):
 @migrations()
 def m001_initial(db: Database) -> None:
     # One row per card that has been reviewed at least once; a card with no row is new.
-    db["cards"].create(
+    db.table("cards").create(
         {
             "card_id": str,  # the content id (stable across text edits)
             "fsrs": str,  # py-fsrs Card.to_json()
@@ -35,9 +35,9 @@ def m001_initial(db: Database) -> None:
         },
         pk="card_id",
     )
-    db["cards"].create_index(["due"])
+    db.table("cards").create_index(["due"])
     # Modelled on Anki's revlog: one row per answer, enough to undo it exactly.
-    db["revlog"].create(
+    db.table("revlog").create(
         {
             "id": int,
             "card_id": str,
@@ -55,9 +55,9 @@ def m001_initial(db: Database) -> None:
         pk="id",
         not_null={"card_id", "reviewed_at", "rating"},
     )
-    db["revlog"].create_index(["card_id"])
-    db["revlog"].create_index(["reviewed_at"])
-    db["config"].create({"key": str, "value": str}, pk="key")
+    db.table("revlog").create_index(["card_id"])
+    db.table("revlog").create_index(["reviewed_at"])
+    db.table("config").create({"key": str, "value": str}, pk="key")
 
 
 def known_migration_names() -> set[str]:

@@ -58,28 +58,22 @@ class ProgressStore:
         return {
             row["card_id"]: CardRow(row["card_id"], row["fsrs"], row["state"],
                                     datetime.fromisoformat(row["due"]))
-            for row in self.db["cards"].rows
+            for row in self.db.table("cards").rows
         }
 
     def record(self, review: Review) -> int:
         """Write the new card state and its log row in one transaction; returns the log id."""
+        card: dict[str, Any] = {
+            "card_id": review.card_id,
+            "fsrs": review.fsrs_after,
+            "state": review.state_after,
+            "due": review.due_after.isoformat(),
+        }
+        if review.fsrs_before is None:
+            card["first_review"] = review.reviewed_at.isoformat()
         with self.db.atomic():
-            self.db["cards"].upsert(
-                {
-                    "card_id": review.card_id,
-                    "fsrs": review.fsrs_after,
-                    "state": review.state_after,
-                    "due": review.due_after.isoformat(),
-                    "first_review": review.reviewed_at.isoformat(),
-                } if review.fsrs_before is None else {
-                    "card_id": review.card_id,
-                    "fsrs": review.fsrs_after,
-                    "state": review.state_after,
-                    "due": review.due_after.isoformat(),
-                },
-                pk="card_id",
-            )
-            table = self.db["revlog"].insert(
+            self.db.table("cards").upsert(card, pk="card_id")
+            table = self.db.table("revlog").insert(
                 {
                     "card_id": review.card_id,
                     "reviewed_at": review.reviewed_at.isoformat(),
@@ -94,21 +88,21 @@ class ProgressStore:
                     "fsrs_before": review.fsrs_before,
                 }
             )
-            return int(table.last_pk)
+            return int(table.last_rowid or 0)
 
     def undo_last(self) -> str | None:
         """Remove the newest log row and restore its card's previous state; returns the card id."""
-        rows = list(self.db["revlog"].rows_where(order_by="id desc", limit=1))
+        rows = list(self.db.table("revlog").rows_where(order_by="id desc", limit=1))
         if not rows:
             return None
         last = rows[0]
         with self.db.atomic():
-            self.db["revlog"].delete(last["id"])
+            self.db.table("revlog").delete(last["id"])
             if last["fsrs_before"] is None:
-                self.db["cards"].delete_where("card_id = ?", [last["card_id"]])
+                self.db.table("cards").delete_where("card_id = ?", [last["card_id"]])
             else:
                 before = json.loads(last["fsrs_before"])
-                self.db["cards"].update(
+                self.db.table("cards").update(
                     last["card_id"],
                     {"fsrs": last["fsrs_before"], "state": before["state"], "due": before["due"]},
                 )
@@ -116,26 +110,26 @@ class ProgressStore:
 
     def review_count(self, since: datetime | None = None) -> int:
         if since is None:
-            return int(self.db["revlog"].count)
-        return int(self.db["revlog"].count_where("reviewed_at >= ?", [since.isoformat()]))
+            return int(self.db.table("revlog").count)
+        return int(self.db.table("revlog").count_where("reviewed_at >= ?", [since.isoformat()]))
 
     def new_cards_reviewed_since(self, since: datetime) -> int:
         """How many cards were seen for the first time at or after ``since``."""
-        return int(self.db["revlog"].count_where(
+        return int(self.db.table("revlog").count_where(
             "state_before = 0 and reviewed_at >= ?", [since.isoformat()]))
 
     def log_rows(self, card_id: str | None = None) -> list[dict[str, Any]]:
         where = "card_id = ?" if card_id else None
-        return list(self.db["revlog"].rows_where(where, [card_id] if card_id else None,
+        return list(self.db.table("revlog").rows_where(where, [card_id] if card_id else None,
                                                  order_by="id"))
 
     def get_setting(self, key: str, default: Any = None) -> Any:
-        rows = list(self.db["config"].rows_where("key = ?", [key]))
+        rows = list(self.db.table("config").rows_where("key = ?", [key]))
         return json.loads(rows[0]["value"]) if rows else default
 
     def set_setting(self, key: str, value: Any) -> None:
         with self.db.atomic():
-            self.db["config"].upsert({"key": key, "value": json.dumps(value)}, pk="key")
+            self.db.table("config").upsert({"key": key, "value": json.dumps(value)}, pk="key")
 
 
 @contextmanager

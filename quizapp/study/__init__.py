@@ -5,7 +5,7 @@ from quizapp.study.queue import DailyQueue, StudySettings, build_queue
 from quizapp.study.scheduling import CardScheduler, format_interval
 from quizapp.study.session import Counts, StudySession
 from quizapp.study.settings import load_settings, save_settings
-from quizapp.study.stats import CollectionStats, collection_stats, deck_counts
+from quizapp.study.stats import CollectionStats, collection_stats, deck_counts, today_counts
 
 __all__ = [
     "CardScheduler",
@@ -21,5 +21,6 @@ __all__ = [
     "format_interval",
     "load_settings",
     "save_settings",
+    "today_counts",
     "utc_now",
 ]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class DayClock:
             start -= timedelta(days=1)
         # Re-attach the zone's offset for that wall time (DST changes move it).
         start = start.replace(tzinfo=None).astimezone(self.tz) if self.tz is None else start
-        return start.astimezone(timezone.utc)
+        return start.astimezone(UTC)
 
     def next_day_start(self, now: datetime) -> datetime:
         return self.day_start(self.day_start(now) + timedelta(hours=36))

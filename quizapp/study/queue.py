@@ -31,7 +31,7 @@ class DailyQueue:
     learning: list[str] = field(default_factory=list)
     review: list[str] = field(default_factory=list)
     new: list[str] = field(default_factory=list)
-    next_due: datetime | None = None  # the next learning/review card due later today
+    next_due: datetime | None = None  # when the next card not in the queue becomes due
 
     @property
     def order(self) -> list[str]:
@@ -51,25 +51,30 @@ def build_queue(
     """Build the queue over ``cards`` (content order) from their stored progress at ``now``.
 
     ``day_end`` is the start of the next study day; ``new_allowance`` is how many new cards may
-    still be introduced today. Learning cards count as due up to ``LEARN_AHEAD`` early when
-    nothing else is left to study.
+    still be introduced today. Review cards are due for the whole study day they fall in;
+    learning cards at their minute, or up to ``LEARN_AHEAD`` early when nothing else is left.
     """
     learning: list[tuple[datetime, str]] = []
     review: list[tuple[datetime, str]] = []
     new: list[str] = []
+    later: list[datetime] = []
     for card in cards:
         row = rows.get(card.id)
         if row is None:
             if len(new) < new_allowance:
                 new.append(card.id)
+            else:
+                later.append(day_end)  # more new cards tomorrow
         elif row.state in LEARNING_STATES:
             learning.append((row.due, card.id))
-        elif row.due < day_end:
+        else:
             review.append((row.due, card.id))
-    due_review = [cid for due, cid in sorted(review) if due <= now]
+    # Reviews are due by study day, as in Anki; learning steps by the minute.
+    due_review = [cid for due, cid in sorted(review) if due < day_end]
     cutoff = now if due_review or new else now + LEARN_AHEAD
     due_learning = [cid for due, cid in sorted(learning) if due <= cutoff]
-    later = [due for due, _ in learning + review if due > cutoff and due < day_end]
+    later += [due for due, _ in learning if due > cutoff]
+    later += [due for due, _ in review if due >= day_end]
     return DailyQueue(
         learning=due_learning,
         review=due_review,

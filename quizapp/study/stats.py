@@ -46,14 +46,18 @@ def collection_stats(library: Library, store: ProgressStore,
     )
 
 
+def today_counts(library: Library, store: ProgressStore, deck_id: str | None = None,
+                 now: datetime | None = None) -> Counts:
+    """What is left to study today in one deck, or in all decks when ``deck_id`` is None."""
+    settings = load_settings(store)
+    queue = daily_queue(library, store, now or utc_now(), settings,
+                        DayClock(settings.day_start_hour), deck_id)
+    return Counts(len(queue.new), len(queue.learning), len(queue.review))
+
+
 def deck_counts(library: Library, store: ProgressStore,
                 now: datetime | None = None) -> dict[str, Counts]:
-    """What is left to study today in each deck (new cards within today's allowance)."""
+    """``today_counts`` of every deck. New cards share one daily allowance, so the decks' new
+    counts may add up to more than the all-decks count."""
     now = now or utc_now()
-    settings = load_settings(store)
-    clock = DayClock(settings.day_start_hour)
-    result = {}
-    for deck in library.decks:
-        queue = daily_queue(library, store, now, settings, clock, deck.id)
-        result[deck.id] = Counts(len(queue.new), len(queue.learning), len(queue.review))
-    return result
+    return {deck.id: today_counts(library, store, deck.id, now) for deck in library.decks}

@@ -1,0 +1,37 @@
+"""The bundled Korean font (NanumGothic, shipped by the koreanize-matplotlib wheel).
+
+We use only the font files: importing ``koreanize_matplotlib`` itself would import matplotlib
+(slow at start-up) and ``distutils`` (gone in Python 3.12).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import cache
+from pathlib import Path
+
+FAMILY = "NanumGothic"
+
+
+@cache
+def korean_font_files() -> tuple[Path, ...]:
+    """Paths of the bundled NanumGothic .ttf files (regular first); empty if not installed."""
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        return ()
+    folder = Path(next(iter(spec.submodule_search_locations))) / "fonts"
+    files = sorted(folder.glob("NanumGothic*.ttf"), key=lambda p: (p.stem != FAMILY, p.stem))
+    return tuple(files)
+
+
+def use_korean_font_in_matplotlib() -> None:
+    """Register NanumGothic with matplotlib and make it the default sans-serif family."""
+    import matplotlib
+    from matplotlib import font_manager
+
+    for path in korean_font_files():
+        font_manager.fontManager.addfont(str(path))
+    if korean_font_files():
+        matplotlib.rcParams["font.family"] = "sans-serif"
+        matplotlib.rcParams["font.sans-serif"] = [FAMILY, "DejaVu Sans"]
+        matplotlib.rcParams["axes.unicode_minus"] = False  # NanumGothic lacks U+2212

@@ -1,0 +1,1 @@
+"""Every Qt widget, window and worker: the only package that imports PySide6."""

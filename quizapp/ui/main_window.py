@@ -1,0 +1,69 @@
+"""The main window: switches between the home and review screens and keeps the language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QMainWindow, QStackedWidget
+
+from quizapp.content import Library
+from quizapp.store import ProgressStore
+from quizapp.study import StudySession, collection_stats, deck_counts, today_counts
+from quizapp.ui.home_screen import HomeScreen
+from quizapp.ui.math_images import MathImages
+from quizapp.ui.review_screen import ReviewScreen
+from quizapp.ui.strings import LANGUAGE_MODES, next_mode, tr
+
+LANGUAGE_SETTING = "ui_language"
+
+
+class MainWindow(QMainWindow):
+    """Owns the library and the progress store for the lifetime of the app."""
+
+    def __init__(self, library: Library, store: ProgressStore, cache_dir: Path) -> None:
+        super().__init__()
+        self.library = library
+        self.store = store
+        mode = store.get_setting(LANGUAGE_SETTING, "ko")
+        self.mode = mode if mode in LANGUAGE_MODES else "ko"
+
+        self.home = HomeScreen()
+        self.review = ReviewScreen(MathImages(cache_dir / "math"))
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.home)
+        self.stack.addWidget(self.review)
+        self.setCentralWidget(self.stack)
+        self.resize(1000, 720)
+
+        self.home.study_requested.connect(self.open_study)
+        self.home.language_toggled.connect(self.toggle_language)
+        self.review.language_toggled.connect(self.toggle_language)
+        self.review.back_requested.connect(self.show_home)
+        self._apply_mode()
+        self.show_home()
+
+    def show_home(self) -> None:
+        self.home.show_library(self.library, today_counts(self.library, self.store),
+                               deck_counts(self.library, self.store),
+                               collection_stats(self.library, self.store))
+        self.stack.setCurrentWidget(self.home)
+        self.home.decks.setFocus()
+
+    def open_study(self, deck_id: str = "") -> None:
+        """Start studying one deck (or all decks for ``""``)."""
+        deck = self.library.deck(deck_id) if deck_id else None
+        lang = "en" if self.mode == "en" else "ko"
+        title = deck.title.get(lang) if deck else tr("all_decks", self.mode)
+        session = StudySession(self.library, self.store, deck.id if deck else None)
+        self.stack.setCurrentWidget(self.review)
+        self.review.start(session, title)
+
+    def toggle_language(self) -> None:
+        self.mode = next_mode(self.mode)
+        self.store.set_setting(LANGUAGE_SETTING, self.mode)
+        self._apply_mode()
+
+    def _apply_mode(self) -> None:
+        self.setWindowTitle(tr("app_title", self.mode))
+        self.home.set_mode(self.mode)
+        self.review.set_mode(self.mode)

@@ -1,0 +1,64 @@
+"""User-facing text of the GUI in Korean and English."""
+
+from __future__ import annotations
+
+LANGUAGE_MODES = ("ko", "en", "both")
+
+_TEXT: dict[str, tuple[str, str]] = {
+    "app_title": ("ML 면접 카드", "ML Interview Cards"),
+    "decks": ("덱", "Deck"),
+    "new": ("새 카드", "New"),
+    "learning": ("학습 중", "Learning"),
+    "due": ("복습", "Due"),
+    "all_decks": ("전체 덱", "All decks"),
+    "study": ("학습 시작", "Study"),
+    "study_hint": ("Enter: 학습 시작 · L: 언어 전환", "Enter: study · L: switch language"),
+    "home": ("홈", "Home"),
+    "show_answer": ("정답 보기", "Show answer"),
+    "again": ("다시", "Again"),
+    "hard": ("어려움", "Hard"),
+    "good": ("알맞음", "Good"),
+    "easy": ("쉬움", "Easy"),
+    "follow_ups": ("꼬리 질문", "Follow-up questions"),
+    "question": ("질문", "Question"),
+    "answer": ("답변", "Answer"),
+    "remaining": ("남은 카드", "Left"),
+    "done_title": ("오늘 학습 완료!", "Done for today!"),
+    "next_due_at": ("다음 카드는 {time}에 나옵니다.", "The next card is due at {time}."),
+    "nothing_more": ("오늘은 더 볼 카드가 없습니다. 내일 다시 만나요.",
+                     "No more cards today. See you tomorrow."),
+    "back_home": ("홈으로", "Back to decks"),
+    "undone": ("되돌렸습니다: {question}", "Undone: {question}"),
+    "nothing_to_undo": ("되돌릴 채점이 없습니다.", "Nothing to undo."),
+    "skipped": ("콘텐츠 문제 {issues}건 · 건너뛴 파일 {files}개",
+                "{issues} content problem(s) · {files} file(s) skipped"),
+    "details": ("자세히", "Details"),
+    "content_problems": ("콘텐츠 문제", "Content problems"),
+    "language": ("언어", "Language"),
+    "lang_ko": ("한국어", "Korean"),
+    "lang_en": ("English", "English"),
+    "lang_both": ("한/영 나란히", "Korean + English"),
+    "today": ("오늘 복습 {reviews}회 · 카드 {cards}장", "{reviews} reviews today · {cards} cards"),
+    "review_keys": ("Space: 정답 · 1-4: 채점 · Ctrl+Z: 되돌리기 · L: 언어 · Esc: 홈",
+                    "Space: answer · 1-4: grade · Ctrl+Z: undo · L: language · Esc: home"),
+    "no_cards": ("카드가 없습니다. content/ 폴더를 확인하세요.",
+                 "No cards found. Check the content/ folder."),
+    "error_title": ("오류", "Error"),
+}
+
+
+def chrome_language(mode: str) -> str:
+    """The language of buttons and labels for a card language mode ('both' uses Korean)."""
+    return "en" if mode == "en" else "ko"
+
+
+def tr(key: str, mode: str, **values: object) -> str:
+    """The text for ``key`` in the chrome language of ``mode``, formatted with ``values``."""
+    ko, en = _TEXT[key]
+    text = en if chrome_language(mode) == "en" else ko
+    return text.format(**values) if values else text
+
+
+def next_mode(mode: str) -> str:
+    """The language mode after ``mode`` when the user presses L: ko → en → both → ko."""
+    return LANGUAGE_MODES[(LANGUAGE_MODES.index(mode) + 1) % len(LANGUAGE_MODES)]

@@ -1,0 +1,55 @@
+"""Test set-up shared by every test: Qt runs offscreen, and no test touches the user's data."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point $QUIZAPP_DATA_DIR at a fresh folder so nothing reaches the real user data."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("QUIZAPP_DATA_DIR", str(folder))
+    return folder
+
+
+def write_card(folder: Path, name: str, card_id: str, *, extra: str = "", ko: str = "질문",
+               en: str = "Question", body: str | None = None) -> Path:
+    """Write a small valid card file (or one with a custom ``body``) and return its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if body is None:
+        body = (f"+++\nid = \"{card_id}\"\n{extra}+++\n\n::: question.ko\n{ko}\n\n"
+                f"::: answer.ko\n{ko}의 답\n\n::: question.en\n{en}\n\n::: answer.en\n"
+                f"Answer to {en}\n")
+    path = folder / name
+    path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+def write_deck(folder: Path, deck_id: str, order: int = 0) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "deck.toml").write_text(
+        f'id = "{deck_id}"\norder = {order}\n[title]\nko = "덱 {deck_id}"\nen = "Deck {deck_id}"\n',
+        encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def small_content(tmp_path: Path) -> Path:
+    """Two decks, five cards; card a1 has follow-up a2 and some math."""
+    root = tmp_path / "content"
+    a = write_deck(root / "alpha", "alpha", order=1)
+    write_card(a, "01.md", "a1", extra='follow_ups = ["a2"]\n', ko="모멘텀 $v_t$ 란?",
+               en="What is momentum $v_t$?")
+    write_card(a, "02.md", "a2", ko="네스테로프는?", en="What is Nesterov?")
+    write_card(a, "03.md", "a3", ko="아담은?", en="What is Adam?")
+    b = write_deck(root / "beta", "beta", order=2)
+    write_card(b, "01.md", "b1", ko="드롭아웃은?", en="What is dropout?")
+    write_card(b, "02.md", "b2", ko="배치 정규화는?", en="What is BatchNorm?")
+    return root

@@ -1,0 +1,82 @@
+"""The commands other checks rely on: check, smoke, stats."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from quizapp.content import default_content_dir
+
+MAIN = Path(__file__).resolve().parents[2] / "main.py"
+
+
+def run(*args: str, data_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    extra = ["--data-dir", str(data_dir)] if data_dir else []
+    return subprocess.run([sys.executable, str(MAIN), *args, *extra], capture_output=True,
+                          text=True, timeout=180, env=env)
+
+
+def test_check_passes_on_the_bundled_content() -> None:
+    result = run("check")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.strip().endswith("decks")
+    cards, _, decks, _ = result.stdout.split()[-4:]
+    assert int(cards) >= 10 and int(decks) >= 1
+
+
+def test_check_reports_a_broken_copy_with_path_and_line(tmp_path: Path) -> None:
+    copy = tmp_path / "content"
+    shutil.copytree(default_content_dir(), copy, ignore=shutil.ignore_patterns("data"))
+    victim = sorted(copy.glob("*/*.md"))[0]
+    lines = victim.read_text(encoding="utf-8").splitlines()
+    lines[1] = 'id = "unterminated'
+    victim.write_text("\n".join(lines), encoding="utf-8")
+    result = run("check", "--content", str(copy))
+    assert result.returncode == 1
+    assert f"{victim}:2: invalid TOML" in result.stdout
+    data = json.loads(run("check", "--content", str(copy), "--json").stdout)
+    assert data["errors"][0]["path"] == str(victim) and data["errors"][0]["line"] == 2
+    assert victim.stem not in {c["id"] for c in data["cards"]}
+
+
+def test_check_json_shape() -> None:
+    data = json.loads(run("check", "--json").stdout)
+    assert set(data) == {"decks", "cards", "errors"}
+    assert sum(d["cards"] for d in data["decks"]) == len(data["cards"])
+    assert set(data["decks"][0]) == {"id", "title", "cards"}
+    assert set(data["decks"][0]["title"]) == {"ko", "en"}
+
+
+@pytest.mark.gui
+def test_two_smoke_runs_leave_two_reviews(tmp_path: Path) -> None:
+    for expected in (1, 2):
+        result = run("smoke", data_dir=tmp_path)
+        assert result.returncode == 0, result.stderr
+        shown = [line for line in result.stdout.splitlines() if line.startswith("first card")]
+        assert shown and shown[0].endswith(" ms") and int(shown[0].split()[-2]) > 0
+        stats = json.loads(run("stats", "--json", data_dir=tmp_path).stdout)
+        assert stats["reviews_total"] == expected and stats["reviews_today"] == expected
+    assert set(stats) == {"cards", "new", "learning", "review", "due_now", "reviews_total",
+                          "reviews_today"}
+    assert stats["new"] == stats["cards"] - 2
+
+
+def test_stats_reports_an_unreadable_database(tmp_path: Path) -> None:
+    (tmp_path / "progress.sqlite3").write_text("not sqlite" * 100)
+    result = run("stats", "--json", data_dir=tmp_path)
+    assert result.returncode == 1
+    assert "progress.sqlite3: not a readable progress database" in result.stderr
+
+
+def test_data_dir_environment_variable(tmp_path: Path) -> None:
+    env = {**os.environ, "QUIZAPP_DATA_DIR": str(tmp_path / "env")}
+    subprocess.run([sys.executable, str(MAIN), "stats", "--json"], env=env, check=True,
+                   capture_output=True, timeout=120)
+    assert (tmp_path / "env" / "progress.sqlite3").exists()
