@@ -1,4 +1,4 @@
-"""Command line: ``gui`` (default), ``check``, ``smoke``, ``stats``.
+"""Command line: ``gui`` (default), ``check``, ``smoke``, ``stats``, ``demo``.
 
 Each command is a small function; heavy modules (Qt, matplotlib) are imported only by the
 commands that need them.
@@ -12,8 +12,14 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quizapp.errors import UserError
+
+if TYPE_CHECKING:
+    from quizapp.content import Library
+
+USAGE_ERROR = 2  # exit status for a bad command line (as argparse uses)
 
 
 def main(argv: Sequence[str] | None = None, started: float | None = None) -> int:
@@ -49,6 +55,16 @@ def _build_parser() -> argparse.ArgumentParser:
     add_data_dir(add("smoke", "start the real window, grade the first due card Good, and exit"))
     stats = add_data_dir(add("stats", "print review progress counts"))
     stats.add_argument("--json", action="store_true", help="print one JSON object")
+    demo = sub.add_parser("demo", help="list the demos, or run one headless and save a PNG",
+                          description="List the demos (--list), or run demo ID headless and "
+                                      "save its final figure (--out FILE.png).")
+    demo.add_argument("id", nargs="?", help="demo id (see --list)")
+    demo.add_argument("--list", action="store_true", help="print id, Korean and English title")
+    demo.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                      help="set a parameter (repeatable)")
+    demo.add_argument("--steps", type=int, help="number of steps to run (default: the demo's)")
+    demo.add_argument("--out", type=Path, metavar="FILE.png", help="where to save the figure")
+    demo.add_argument("--lang", choices=("ko", "en"), default="ko", help="plot language")
     return parser
 
 
@@ -59,10 +75,11 @@ def _data_dir_option(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
     return parser
 
 
-def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _load(args: argparse.Namespace) -> Library:
     from quizapp.content import default_content_dir, load_library
+    from quizapp.demos import demo_ref_problems
 
-    return load_library(args.content or default_content_dir())
+    return load_library(args.content or default_content_dir(), validate_demo=demo_ref_problems)
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -106,9 +123,52 @@ def _cmd_smoke(args: argparse.Namespace) -> int:
     return run_smoke(content_dir=args.content, data_dir=args.data_dir, started=args.started)
 
 
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from quizapp.demos import DEMOS, render_png
+
+    if args.list:
+        for demo_id, demo in DEMOS.items():
+            print(f"{demo_id}\t{demo.title.ko}\t{demo.title.en}")
+        return 0
+    if args.id is None or args.out is None:
+        print("error: give a demo ID and --out FILE.png, or --list", file=sys.stderr)
+        return USAGE_ERROR
+    demo = DEMOS.get(args.id)
+    if demo is None:
+        print(f"error: unknown demo '{args.id}'; demos: {', '.join(DEMOS)}", file=sys.stderr)
+        return USAGE_ERROR
+    overrides = {}
+    for item in args.set:
+        name, sep, text = item.partition("=")
+        param = demo.param(name.strip())
+        if not sep or param is None:
+            known = "; ".join(f"{p.name} ({p.describe()})" for p in demo.params)
+            print(f"error: unknown parameter '{name}' for {args.id}; parameters: {known}",
+                  file=sys.stderr)
+            return USAGE_ERROR
+        try:
+            overrides[param.name] = param.parse(text)
+        except ValueError:
+            print(f"error: {param.name}={text!r}: expected {param.describe()}", file=sys.stderr)
+            return USAGE_ERROR
+    problems = demo.problems(overrides)
+    if problems:
+        print(f"error: {'; '.join(problems)}", file=sys.stderr)
+        return USAGE_ERROR
+    steps = args.steps if args.steps is not None else demo.steps
+    if steps < 1:
+        print("error: --steps must be at least 1", file=sys.stderr)
+        return USAGE_ERROR
+    run = render_png(demo(), demo.resolve(overrides), steps, args.out, args.lang)
+    state = "diverged" if run.diverged else "ok"
+    print(f"{args.id}: {run.count} steps, {state}; saved {args.out}")
+    return 0
+
+
 _COMMANDS = {
     "gui": _cmd_gui,
     "check": _cmd_check,
     "smoke": _cmd_smoke,
     "stats": _cmd_stats,
+    "demo": _cmd_demo,
 }

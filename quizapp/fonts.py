@@ -25,13 +25,13 @@ def korean_font_files() -> tuple[Path, ...]:
 
 
 def use_korean_font_in_matplotlib() -> None:
-    """Register NanumGothic with matplotlib and make it the default sans-serif family."""
+    """Register NanumGothic with matplotlib so that plot text can contain Hangul."""
     import matplotlib
     from matplotlib import font_manager
 
     for path in korean_font_files():
         font_manager.fontManager.addfont(str(path))
     if korean_font_files():
-        matplotlib.rcParams["font.family"] = "sans-serif"
-        matplotlib.rcParams["font.sans-serif"] = [FAMILY, "DejaVu Sans"]
-        matplotlib.rcParams["axes.unicode_minus"] = False  # NanumGothic lacks U+2212
+        # DejaVu first, NanumGothic as the per-glyph fallback (matplotlib >= 3.6): Latin text,
+        # digits and the U+2212 minus come from DejaVu, Hangul from NanumGothic.
+        matplotlib.rcParams["font.family"] = ["DejaVu Sans", FAMILY]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtWidgets import QMainWindow, QStackedWidget
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from quizapp.content import Library
 from quizapp.store import ProgressStore
@@ -39,6 +41,8 @@ class MainWindow(QMainWindow):
         self.home.language_toggled.connect(self.toggle_language)
         self.review.language_toggled.connect(self.toggle_language)
         self.review.back_requested.connect(self.show_home)
+        self.review.demo_requested.connect(self.open_demo)
+        self.demo_windows: list[QWidget] = []
         self._apply_mode()
         self.show_home()
 
@@ -57,6 +61,22 @@ class MainWindow(QMainWindow):
         session = StudySession(self.library, self.store, deck.id if deck else None)
         self.stack.setCurrentWidget(self.review)
         self.review.start(session, title)
+
+    def open_demo(self, demo_id: str, presets: dict[str, Any] | None = None) -> QWidget:
+        """Open a live demo window (matplotlib and the demos are imported on first use)."""
+        from quizapp.demos import get_demo
+        from quizapp.ui.demo_window import DemoWindow
+
+        window = DemoWindow(get_demo(demo_id), presets, self.mode)
+        self.demo_windows.append(window)
+        window.closed.connect(self.demo_windows.remove)
+        window.show()
+        return window
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
+        for window in list(self.demo_windows):
+            window.close()
+        super().closeEvent(event)
 
     def toggle_language(self) -> None:
         self.mode = next_mode(self.mode)

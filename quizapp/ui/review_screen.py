@@ -35,6 +35,7 @@ class ReviewScreen(QWidget):
     back_requested = Signal()
     language_toggled = Signal()
     card_shown = Signal(str)  # card id, once its question is on screen
+    demo_requested = Signal(str, dict)  # demo id and the card's preset parameters
 
     def __init__(self, math: MathImages, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,10 +53,13 @@ class ReviewScreen(QWidget):
         self.home_button.clicked.connect(self.back_requested.emit)
         self.lang_button = QPushButton()
         self.lang_button.clicked.connect(self.language_toggled.emit)
+        self.demo_button = QPushButton()
+        self.demo_button.clicked.connect(self.open_demo)
         top = QHBoxLayout()
         top.addWidget(self.home_button)
         top.addWidget(self.title, 1)
         top.addWidget(self.counts)
+        top.addWidget(self.demo_button)
         top.addWidget(self.lang_button)
 
         self.card_view = CardView(math)
@@ -90,7 +94,7 @@ class ReviewScreen(QWidget):
         layout.addWidget(self.body, 1)
         layout.addLayout(grades)
         layout.addWidget(self.hint)
-        for button in (self.home_button, self.lang_button, self.show_button,
+        for button in (self.home_button, self.lang_button, self.demo_button, self.show_button,
                        *self.grade_buttons.values()):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -131,6 +135,12 @@ class ReviewScreen(QWidget):
             self.status_message = tr("undone", self.mode, question=question)
         self._show_current()
 
+    def open_demo(self) -> None:
+        """Ask for the current card's demo (if it has one), with the card's presets."""
+        card = self.session.current if self.session else None
+        if card is not None and card.demo is not None:
+            self.demo_requested.emit(card.demo.id, dict(card.demo.params))
+
     def set_mode(self, mode: str) -> None:
         self.mode = mode
         self.card_view.set_mode(mode)
@@ -155,6 +165,8 @@ class ReviewScreen(QWidget):
             self.back_requested.emit()
         elif letter == "l" and not ctrl:
             self.language_toggled.emit()
+        elif letter == "d" and not ctrl:
+            self.open_demo()
         else:
             super().keyPressEvent(event)
 
@@ -187,6 +199,8 @@ class ReviewScreen(QWidget):
         follow_ups = [c.question for ref in card.follow_ups
                       if (c := session.library.card(ref)) is not None]
         self.card_view.show_card(card, self.revealed, follow_ups)
+        self.demo_button.setVisible(card.demo is not None)
+        self.demo_button.setText(f"▶ {tr('demo', mode)} (D)")
         self.body.setCurrentWidget(self.card_view)
         self.show_button.setVisible(not self.revealed)
         if self.revealed:
@@ -201,6 +215,7 @@ class ReviewScreen(QWidget):
     def _show_done(self) -> None:
         mode = self.mode
         self.counts.setText("")
+        self.demo_button.setVisible(False)
         self.show_button.setVisible(False)
         for button in self.grade_buttons.values():
             button.setVisible(False)

@@ -80,3 +80,48 @@ def test_data_dir_environment_variable(tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(MAIN), "stats", "--json"], env=env, check=True,
                    capture_output=True, timeout=120)
     assert (tmp_path / "env" / "progress.sqlite3").exists()
+
+
+def test_demo_list_prints_id_and_both_titles() -> None:
+    result = run("demo", "--list")
+    assert result.returncode == 0
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert ["optimizer-race", "옵티마이저 경주: 2차원 손실 지형",
+            "Optimizer race on 2-D loss surfaces"] in rows
+    assert all(len(row) == 3 for row in rows)
+
+
+def test_demo_renders_headless(tmp_path: Path) -> None:
+    out = tmp_path / "race.png"
+    result = run("demo", "optimizer-race", "--set", "surface=beale", "--set", "lr=0.01",
+                 "--steps", "30", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["nope"], "unknown demo 'nope'"),
+    (["optimizer-race", "--set", "speed=3"], "unknown parameter 'speed'"),
+    (["optimizer-race", "--set", "lr=9"], "lr=9.0 is out of range [0.0001, 0.2]"),
+    (["optimizer-race", "--set", "surface=moon"], "is not one of: ravine, rosenbrock"),
+    (["optimizer-race", "--set", "lr=fast"], "expected float in [0.0001, 0.2]"),
+])
+def test_demo_bad_arguments_exit_2_saying_what_is_allowed(tmp_path: Path, args: list[str],
+                                                          message: str) -> None:
+    result = run("demo", *args, "--out", str(tmp_path / "x.png"))
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_check_validates_demo_references(tmp_path: Path) -> None:
+    copy = tmp_path / "content"
+    shutil.copytree(default_content_dir(), copy, ignore=shutil.ignore_patterns("data"))
+    victim = sorted(copy.glob("*/*.md"))[0]
+    text = victim.read_text(encoding="utf-8")
+    head, _, body = text.partition("\n+++\n")
+    victim.write_text(head + '\n[demo]\nid = "optimizer-race"\nparams = { lr = 3.0 }\n+++\n'
+                      + body, encoding="utf-8")
+    result = run("check", "--content", str(copy))
+    assert result.returncode == 1
+    assert "demo 'optimizer-race': lr=3.0 is out of range [0.0001, 0.2]" in result.stdout

@@ -1,0 +1,212 @@
+"""A live demo window: parameter panel, matplotlib canvas, Run / Pause / Step / Reset, speed.
+
+The model runs on the GUI thread in time-boxed slices (``DemoRun.advance``) driven by a
+~30 fps timer, so the window answers clicks and keys between slices and nothing needs locking.
+Only the newest frame of a slice is drawn (frames are snapshots), by blitting the artists it
+changed (``FigurePainter``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from quizapp.demos import Demo, DemoRun, Update, Values
+from quizapp.demos.runner import mark_diverged
+from quizapp.fonts import use_korean_font_in_matplotlib
+from quizapp.ui.figure_painter import FigurePainter
+from quizapp.ui.keys import latin_letter
+from quizapp.ui.param_panel import ParamPanel
+from quizapp.ui.strings import tr
+
+TICK_MS = 33  # ~30 frames per second
+SLICE_BUDGET_S = 0.020  # model time per tick, leaving the rest of the tick to drawing and input
+
+
+class DemoWindow(QWidget):
+    """One demo, live. Several can be open at once; closing one stops its work."""
+
+    closed = Signal(object)
+
+    def __init__(self, demo: type[Demo], presets: dict[str, Any] | None = None,
+                 mode: str = "ko", parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        use_korean_font_in_matplotlib()
+        self.demo_class = demo
+        self.demo = demo()
+        self.mode = mode
+        self.lang = "en" if mode == "en" else "ko"
+        self.values: Values = demo.resolve(presets or {})
+        self.running = False
+        self.run: DemoRun | None = None
+        self.update_frame: Update | None = None
+        self._marked = False  # the "diverged" banner is on the figure
+
+        self.setWindowTitle(f"{tr('demo', mode)}: {demo.title.get(self.lang)}")
+        title = QLabel(demo.title.get(self.lang))
+        title.setStyleSheet("font-size: 17px; font-weight: 700;")
+        self.notice = QLabel(f"<b>{tr('what_to_notice', mode)}:</b> {demo.notice.get(self.lang)}")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("background: #f6f8fa; border: 1px solid #d0d7de; "
+                                  "border-radius: 4px; padding: 6px;")
+
+        self.figure = Figure(figsize=(8, 5), layout="constrained")
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.painter = FigurePainter(self.canvas)
+
+        self.panel = ParamPanel(demo.params, self.values, self.lang)
+        self.panel.changed.connect(self.set_param)
+        scroll = QScrollArea()
+        scroll.setWidget(self.panel)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(270)
+        scroll.setMaximumWidth(330)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        self.run_button = QPushButton()
+        self.run_button.clicked.connect(self.toggle_running)
+        self.step_button = QPushButton(f"{tr('step', mode)} (S)")
+        self.step_button.clicked.connect(self.step_once)
+        self.reset_button = QPushButton(f"{tr('reset', mode)} (R)")
+        self.reset_button.clicked.connect(self.reset)
+        self.speed = QSlider(Qt.Orientation.Horizontal)
+        self.speed.setRange(1, 20)  # frames computed per tick at most
+        self.speed.setValue(4)
+        self.speed.setFixedWidth(140)
+        self.status = QLabel()
+        self.status.setMinimumWidth(180)
+        controls = QHBoxLayout()
+        for button in (self.run_button, self.step_button, self.reset_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            controls.addWidget(button)
+        controls.addSpacing(12)
+        controls.addWidget(QLabel(tr("speed", mode)))
+        controls.addWidget(self.speed)
+        controls.addStretch(1)
+        controls.addWidget(self.status)
+        hint = QLabel(tr("demo_keys", mode))
+        hint.setStyleSheet("color: #57606a; font-size: 11px;")
+
+        body = QHBoxLayout()
+        body.addWidget(scroll)
+        body.addWidget(self.canvas, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.notice)
+        layout.addLayout(body, 1)
+        layout.addLayout(controls)
+        layout.addWidget(hint)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.resize(1180, 760)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._tick)
+        self.reset()
+        self.set_running(True)
+
+    # -- control ----------------------------------------------------------------------------
+
+    def set_param(self, name: str, value: Any) -> None:
+        """Apply a parameter change and restart the run with it (keeps running or paused)."""
+        self.values = self.demo_class.resolve({**self.values, name: value})
+        self.reset()
+
+    def reset(self) -> None:
+        self.run = DemoRun(self.demo, dict(self.values))
+        self.figure.clear()
+        self.painter.reset()
+        self._marked = False
+        self.update_frame = self.demo.draw(self.figure, self.values, self.lang)
+        self._show(self.run.step())
+
+    def step_once(self) -> None:
+        self.set_running(False)
+        if self.run is not None:
+            self._show(self.run.step())
+
+    def toggle_running(self) -> None:
+        self.set_running(not self.running)
+
+    def set_running(self, running: bool) -> None:
+        finished = self.run is not None and self.run.finished
+        self.running = running and not finished
+        if self.running:
+            self.timer.start()
+        else:
+            self.timer.stop()
+        label = tr("pause", self.mode) if self.running else tr("run", self.mode)
+        self.run_button.setText(f"{label} (Space)")
+        self._update_status()
+
+    def _tick(self) -> None:
+        if self.run is None:
+            return
+        if self.run.advance(SLICE_BUDGET_S, self.speed.value()):
+            self._show(self.run.latest)
+        if self.run.finished:
+            self._show(self.run.latest)
+            self.set_running(False)
+
+    # -- view -------------------------------------------------------------------------------
+
+    def _show(self, frame: dict[str, Any] | None) -> None:
+        changed = None
+        if frame is not None and self.update_frame is not None:
+            changed = self.update_frame(frame)
+        if self.run is not None and self.run.diverged and not self._marked:
+            mark_diverged(self.figure, self.lang)
+            self._marked = True
+            changed = None
+        self.painter.paint(changed)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        run = self.run
+        if run is None:
+            return
+        if run.diverged:
+            state, color = tr("status_diverged", self.mode), "#cf222e"
+        elif run.finished:
+            state, color = tr("status_finished", self.mode), "#1a7f37"
+        else:
+            state = tr("status_running" if self.running else "status_paused", self.mode)
+            color = "#57606a"
+        step = tr("status_step", self.mode, step=run.count)
+        self.status.setText(f"<span style='color:{color}'>{step} · {state}</span>")
+
+    # -- keys and closing -------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # Qt override
+        letter = latin_letter(event.text())
+        if event.key() == Qt.Key.Key_Space:
+            self.toggle_running()
+        elif letter == "s" or event.key() == Qt.Key.Key_Right:
+            self.step_once()
+        elif letter == "r":
+            self.reset()
+        elif event.key() == Qt.Key.Key_Escape:
+            self.close()
+        else:
+            super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
+        self.timer.stop()
+        self.run = None
+        self.closed.emit(self)
+        super().closeEvent(event)

@@ -1,0 +1,66 @@
+"""The optimizer race shows what it claims: zig-zag, overshoot, Nesterov's damping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from quizapp.demos import DemoRun, get_demo, render_png
+from quizapp.demos.optimizer_race import SURFACES, OptimizerRace
+
+
+def final_frame(**overrides: object) -> dict:
+    frame = DemoRun(OptimizerRace(), OptimizerRace.resolve(overrides)).run(150)
+    assert frame is not None
+    return frame
+
+
+def test_renders_headless(tmp_path: Path) -> None:
+    out = tmp_path / "race.png"
+    run = render_png(OptimizerRace(), OptimizerRace.defaults(), 20, out, "en")
+    assert run.count == 20 and out.read_bytes().startswith(b"\x89PNG")
+
+
+def test_nesterov_overshoots_less_than_momentum_on_the_ravine() -> None:
+    frame = final_frame()
+    # Start at x = -4; the minimum is at x = 0. Overshoot = how far past 0 each one swings.
+    momentum = frame["paths"]["Momentum"][:, 0].max()
+    nesterov = frame["paths"]["Nesterov"][:, 0].max()
+    assert momentum > 1.5 and nesterov < 0.75 * momentum
+
+
+def test_sgd_zig_zags_across_the_steep_direction() -> None:
+    y = final_frame()["paths"]["SGD"][:, 1]
+    sign_changes = int(np.sum(np.diff(np.sign(y[:40])) != 0))
+    # lr * curvature = 0.06 * 20 = 1.2 > 1: every step overshoots the valley floor in y.
+    assert sign_changes >= 35
+    adam_y = final_frame()["paths"]["Adam"][:, 1]
+    assert int(np.sum(np.diff(np.sign(adam_y[:40])) != 0)) < sign_changes
+
+
+def test_too_large_a_learning_rate_diverges_and_is_reported() -> None:
+    frame = final_frame(lr=0.2)
+    assert not frame["alive"]["SGD"]  # 0.2 * 20 = 4 > 2: |1 - 4| > 1 per step
+    assert frame["alive"]["Adam"]  # Adam's step is bounded by lr per coordinate
+
+
+@pytest.mark.parametrize("name", list(SURFACES))
+def test_surface_gradients_match_finite_differences(name: str) -> None:
+    surface = SURFACES[name]
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        p = np.array([rng.uniform(*surface.xlim), rng.uniform(*surface.ylim)])
+        h = 1e-6
+        numeric = np.array([
+            (surface.f(p[0] + h, p[1]) - surface.f(p[0] - h, p[1])) / (2 * h),
+            (surface.f(p[0], p[1] + h) - surface.f(p[0], p[1] - h)) / (2 * h),
+        ])
+        assert np.allclose(surface.grad(p), numeric, rtol=1e-5, atol=1e-5)
+
+
+def test_registry_and_validation() -> None:
+    assert get_demo("optimizer-race") is OptimizerRace
+    assert OptimizerRace.problems({"lr": 5.0}) == ["lr=5.0 is out of range [0.0001, 0.2]"]
+    assert "unknown parameter 'foo'" in OptimizerRace.problems({"foo": 1})[0]

@@ -1,0 +1,81 @@
+"""Open a demo from a card, change a parameter, run, pause, step, reset and close it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import write_card
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from quizapp.ui.app import application, create_window
+from quizapp.ui.demo_window import DemoWindow
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def demo_window(qtbot: QtBot, small_content: Path, tmp_path: Path) -> DemoWindow:
+    write_card(small_content / "alpha", "00.md", "a0", ko="모멘텀 데모", en="Momentum demo",
+               extra='[demo]\nid = "optimizer-race"\nparams = { lr = 0.09, momentum = 0.5 }\n')
+    application()
+    window = create_window(small_content, str(tmp_path / "d"))
+    qtbot.addWidget(window)
+    window.show()
+    window.open_study()
+    review = window.review
+    assert review.demo_button.isVisible()
+    qtbot.keyClick(review, Qt.Key.Key_D)
+    [demo] = window.demo_windows  # closed (and deleted) with the main window
+    return demo
+
+
+def test_card_presets_reach_the_demo_and_it_runs(qtbot: QtBot, demo_window: DemoWindow) -> None:
+    assert demo_window.values["lr"] == 0.09 and demo_window.values["momentum"] == 0.5
+    assert demo_window.running
+    qtbot.waitUntil(lambda: demo_window.run is not None and demo_window.run.count > 20,
+                    timeout=10000)
+    assert "스텝" in demo_window.status.text()
+
+
+def test_pause_step_reset_and_parameter_change(qtbot: QtBot, demo_window: DemoWindow) -> None:
+    qtbot.keyClick(demo_window, Qt.Key.Key_Space)  # pause
+    assert not demo_window.running
+    run = demo_window.run
+    assert run is not None
+    count = run.count
+    qtbot.wait(100)
+    assert run.count == count  # paused really means paused
+    qtbot.keyClick(demo_window, Qt.Key.Key_S)
+    assert run.count == count + 1
+    combo = demo_window.panel.controls["surface"]
+    combo.setCurrentIndex(combo.findData("rosenbrock"))  # type: ignore[attr-defined]
+    assert demo_window.values["surface"] == "rosenbrock"
+    assert demo_window.run is not run and demo_window.run.count == 1  # restarted
+    qtbot.keyClick(demo_window, Qt.Key.Key_R)
+    assert demo_window.run.count == 1
+
+
+def test_divergence_is_shown_not_crashed(qtbot: QtBot, demo_window: DemoWindow) -> None:
+    slider = demo_window.panel.controls["lr"]
+    slider.slider.setValue(slider.slider.maximum())  # type: ignore[attr-defined]
+    adaptive = demo_window.panel.controls["adaptive_lr"]
+    adaptive.slider.setValue(adaptive.slider.maximum())  # type: ignore[attr-defined]
+    demo_window.set_param("surface", "rosenbrock")
+    demo_window.set_running(True)
+    qtbot.waitUntil(lambda: demo_window.run is not None and demo_window.run.count > 30,
+                    timeout=10000)
+    assert demo_window.values["lr"] == 0.2
+    latest = demo_window.run.latest
+    assert latest is not None and not latest["alive"]["SGD"]  # SGD blew up at lr 0.2 ...
+    legend = [t.get_text() for t in demo_window.figure.axes[1].get_legend().get_texts()]
+    assert "SGD (발산)" in legend  # ... and the plot says so
+    qtbot.keyClick(demo_window, Qt.Key.Key_R)  # and the window still works
+    assert demo_window.run.count == 1
+
+
+def test_closing_stops_the_work(qtbot: QtBot, demo_window: DemoWindow) -> None:
+    timer = demo_window.timer
+    demo_window.close()
+    assert not timer.isActive()
