@@ -1,0 +1,135 @@
+"""A small NumPy deep-learning library that follows PyTorch's names, defaults and update rules.
+
+Layers own their backward pass (CS231n style: caches filled in ``forward``), losses return a
+float and give d loss / d pred through ``backward()``, and optimizers and schedulers mirror
+``torch.optim``. Parameters are float32 by default; ``model.double()`` switches to float64.
+See ``docs/TRAINER.md``.
+"""
+
+from . import init
+from .activations import GELU, LeakyReLU, Mish, ReLU, Sigmoid, SiLU, Tanh, sigmoid, softplus
+from .conv import Conv2d, MaxPool2d
+from .data import (
+    DataLoader,
+    RandomTranslate,
+    StandardScaler,
+    TrainValTest,
+    load_mnist_5k,
+    make_blobs,
+    make_circles,
+    make_correlated_regression,
+    make_moons,
+    make_spirals,
+    train_test_split,
+    train_val_test_split,
+)
+from .gradcheck import gradcheck, gradcheck_loss, numerical_gradient, rel_error
+from .layers import BatchNorm1d, Dropout, Flatten, Linear
+from .linear_models import (
+    ConvergenceWarning,
+    ElasticNet,
+    Lasso,
+    Ridge,
+    alpha_grid,
+    coordinate_descent,
+    regularization_path,
+    soft_threshold,
+)
+from .losses import BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss, log_softmax, softmax
+from .lr_scheduler import (
+    CosineAnnealingLR,
+    ExponentialLR,
+    LinearLR,
+    LRScheduler,
+    SequentialLR,
+    StepLR,
+)
+from .module import Module, Sequential
+from .optim import SGD, Adagrad, Adam, AdamW, Optimizer, ParamState, RMSprop
+from .parameter import Parameter
+from .regularization import EarlyStopping, ElasticNetPenalty, L1Penalty, L2Penalty
+from .training import (
+    EpochMetrics,
+    StepMetrics,
+    accuracy,
+    clip_grad_norm_,
+    evaluate,
+    fit,
+    grad_norm,
+)
+
+__all__ = [
+    "GELU",
+    "SGD",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "BCEWithLogitsLoss",
+    "BatchNorm1d",
+    "Conv2d",
+    "ConvergenceWarning",
+    "CosineAnnealingLR",
+    "CrossEntropyLoss",
+    "DataLoader",
+    "Dropout",
+    "EarlyStopping",
+    "ElasticNet",
+    "ElasticNetPenalty",
+    "EpochMetrics",
+    "ExponentialLR",
+    "Flatten",
+    "L1Penalty",
+    "L2Penalty",
+    "LRScheduler",
+    "Lasso",
+    "LeakyReLU",
+    "Linear",
+    "LinearLR",
+    "Loss",
+    "MSELoss",
+    "MaxPool2d",
+    "Mish",
+    "Module",
+    "Optimizer",
+    "ParamState",
+    "Parameter",
+    "RMSprop",
+    "RandomTranslate",
+    "ReLU",
+    "Ridge",
+    "Sequential",
+    "SequentialLR",
+    "SiLU",
+    "Sigmoid",
+    "StandardScaler",
+    "StepLR",
+    "StepMetrics",
+    "Tanh",
+    "TrainValTest",
+    "accuracy",
+    "alpha_grid",
+    "clip_grad_norm_",
+    "coordinate_descent",
+    "evaluate",
+    "fit",
+    "grad_norm",
+    "gradcheck",
+    "gradcheck_loss",
+    "init",
+    "load_mnist_5k",
+    "log_softmax",
+    "make_blobs",
+    "make_circles",
+    "make_correlated_regression",
+    "make_moons",
+    "make_spirals",
+    "numerical_gradient",
+    "regularization_path",
+    "rel_error",
+    "sigmoid",
+    "soft_threshold",
+    "softmax",
+    "softplus",
+    "train_test_split",
+    "train_val_test_split",
+]
