@@ -121,15 +121,17 @@ class OptimizerRace(Demo):
     id = "optimizer-race"
     title = Text("옵티마이저 경주: 2차원 손실 지형", "Optimizer race on 2-D loss surfaces")
     notice = Text(
-        "골짜기에서 SGD는 가파른 방향으로 지그재그하고, 모멘텀은 최솟값을 지나쳤다가 "
-        "돌아오며(오버슈팅), 네스테로프는 덜 지나칩니다. AdaGrad·RMSprop·Adam은 좌표마다 "
-        "보폭을 나눠 쓰므로 두 축을 비슷한 속도로 내려갑니다. 학습률을 0.09로 올리면 SGD의 "
-        "지그재그가 커지고, 안정 범위가 더 좁은 네스테로프는 발산합니다.",
-        "In the ravine SGD zig-zags across the steep direction, momentum overshoots the "
-        "minimum and swings back, and Nesterov overshoots less. AdaGrad, RMSprop and Adam "
-        "scale each coordinate's step, so both axes shrink at a similar pace. Raise the "
-        "learning rate to 0.09: SGD zig-zags harder and Nesterov, whose stable range of "
-        "learning rates is narrower, diverges.",
+        "기본값에서 모멘텀은 최솟값을 크게 지나쳤다가 돌아오고(오버슈팅), 네스테로프는 미리 "
+        "내다본 위치의 기울기를 쓰기 때문에 덜 지나칩니다. AdaGrad·RMSprop·Adam은 좌표마다 "
+        "보폭을 조절해 두 축을 비슷한 속도로 내려가고, AdaGrad는 기울기 제곱이 계속 쌓여 점점 "
+        "느려집니다. SGD 학습률을 0.09로 올리면 SGD가 가파른 y 방향으로 크게 지그재그하고, "
+        "안정한 학습률 범위가 더 좁은 네스테로프는 발산합니다.",
+        "With the defaults, momentum swings far past the minimum and back (overshooting), "
+        "while Nesterov, which takes the gradient at the look-ahead point, overshoots less. "
+        "AdaGrad, RMSprop and Adam scale each coordinate's step, so both axes shrink at a "
+        "similar pace; AdaGrad keeps slowing down as squared gradients pile up. Raise the SGD "
+        "learning rate to 0.09: SGD zig-zags hard across the steep y direction, and Nesterov, "
+        "whose stable range of learning rates is narrower, diverges.",
     )
     params = (
         Param("surface", Text("손실 지형", "Surface"), "choice", "ravine",

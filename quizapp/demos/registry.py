@@ -3,15 +3,51 @@
 from __future__ import annotations
 
 from quizapp.content.model import DemoRef
+from quizapp.demos.activations import Activations
+from quizapp.demos.adam_bias_correction import AdamBiasCorrection
+from quizapp.demos.adam_vs_sgd import AdamVsSgd
+from quizapp.demos.backprop_graph import BackpropGraph
 from quizapp.demos.base import Demo
+from quizapp.demos.batch_size import BatchSize
+from quizapp.demos.batchnorm_inference import BatchNormInference
+from quizapp.demos.batchnorm_training import BatchNormTraining
+from quizapp.demos.cnn_vs_mlp import CnnVsMlp
+from quizapp.demos.data_splits import DataSplits
+from quizapp.demos.dropout import DropoutDemo
+from quizapp.demos.early_stopping import EarlyStoppingDemo
+from quizapp.demos.input_normalization import InputNormalization
+from quizapp.demos.loss_goes_up import LossGoesUp
+from quizapp.demos.lr_schedules import LrSchedules
+from quizapp.demos.mnist_mlp import MnistMlp
 from quizapp.demos.optimizer_race import OptimizerRace
+from quizapp.demos.regularized_regression import RegularizedRegression
+from quizapp.demos.softmax_cross_entropy import SoftmaxCrossEntropy
+from quizapp.demos.weight_init import WeightInit
 
 #: The catalogue, in the order ``demo --list`` and the gallery show it.
 DEMOS: dict[str, type[Demo]] = {demo.id: demo for demo in (
     OptimizerRace,
     # -- optimization group --
+    AdamVsSgd,
+    AdamBiasCorrection,
+    LrSchedules,
+    BatchSize,
+    LossGoesUp,
+    InputNormalization,
     # -- regularization & normalization group --
+    DropoutDemo,
+    BatchNormInference,
+    BatchNormTraining,
+    RegularizedRegression,
+    EarlyStoppingDemo,
+    DataSplits,
     # -- networks group --
+    Activations,
+    WeightInit,
+    SoftmaxCrossEntropy,
+    BackpropGraph,
+    MnistMlp,
+    CnnVsMlp,
 )}
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 from quizapp.demos import Demo, DemoRun, Update, Values
 from quizapp.demos.runner import mark_diverged
 from quizapp.fonts import use_korean_font_in_matplotlib
-from quizapp.ui.figure_painter import FigurePainter
+from quizapp.ui.figure_painter import DemoCanvas, FigurePainter
 from quizapp.ui.keys import latin_letter
 from quizapp.ui.param_panel import ParamPanel
 from quizapp.ui.strings import tr
@@ -65,7 +64,7 @@ class DemoWindow(QWidget):
                                   "border-radius: 4px; padding: 6px;")
 
         self.figure = Figure(figsize=(8, 5), layout="constrained")
-        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas = DemoCanvas(self.figure)
         self.canvas.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.painter = FigurePainter(self.canvas)
 
@@ -74,6 +73,7 @@ class DemoWindow(QWidget):
         scroll = QScrollArea()
         scroll.setWidget(self.panel)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(270)
         scroll.setMaximumWidth(330)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)

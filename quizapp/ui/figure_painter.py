@@ -1,4 +1,9 @@
-"""Paint demo frames on a Qt matplotlib canvas: blit the changed artists over a cached background.
+"""The Qt canvas of a demo window, and how it is repainted after each frame.
+
+``DemoCanvas`` keeps the figure 10 inches wide at any window size (it changes the dpi instead
+of the inches), so text and layout look exactly like the headless render the demo was designed
+and checked with, only scaled. ``FigurePainter`` blits the changed artists over a cached
+background.
 
 A full redraw of a demo figure takes hundreds of milliseconds; restoring a cached background and
 drawing only the artists a frame changed takes about ten (matplotlib's blitting recipe). A full
@@ -13,6 +18,26 @@ from typing import Any
 
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from PySide6.QtGui import QResizeEvent
+
+FIGURE_WIDTH_IN = 10.0  # the width render_png uses
+MIN_DPI = 40.0
+
+
+class DemoCanvas(FigureCanvasQTAgg):
+    """A canvas whose figure is always ``FIGURE_WIDTH_IN`` inches wide."""
+
+    def __init__(self, figure: Figure) -> None:
+        super().__init__(figure)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
+        width = event.size().width() * self.device_pixel_ratio
+        if width > 0 and self.figure is not None:
+            # Public setter; with no figure manager (an embedded canvas) it does not ask the
+            # widget to resize, so this cannot loop.
+            self.figure.dpi = max(MIN_DPI, width / FIGURE_WIDTH_IN)
+        super().resizeEvent(event)
 
 
 class FigurePainter:

@@ -105,6 +105,9 @@ class ParamPanel(QWidget):
             check.toggled.connect(lambda v, n=name: self.changed.emit(n, bool(v)))
             return check
         combo = QComboBox()
+        # Long choice labels are elided instead of widening the panel.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(16)
         for choice in param.choices:
             combo.addItem(choice.label.get(lang), choice.value)
         combo.setCurrentIndex(max(0, combo.findData(value)))

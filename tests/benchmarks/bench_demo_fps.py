@@ -16,11 +16,11 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from quizapp.demos import DEMOS, DemoRun  # noqa: E402
-from quizapp.ui.app import application  # noqa: E402
-from quizapp.ui.demo_window import DemoWindow  # noqa: E402
+from quizapp.demos import DEMOS, DemoRun
+from quizapp.ui.app import application
+from quizapp.ui.demo_window import DemoWindow
 
 
 def slowest_step(demo_id: str, steps: int = 60) -> float:
@@ -64,7 +64,8 @@ def main() -> None:
     print(f"{'demo':28} {'paints/s':>9} {'steps/s':>9} {'blit %':>7} {'slowest step':>13}")
     for demo_id in ids:
         fps, sps, blit_share, worst = measure(demo_id, seconds)
-        print(f"{demo_id:28} {fps:9.1f} {sps:9.1f} {blit_share * 100:6.0f}% {worst * 1000:10.1f} ms")
+        print(f"{demo_id:28} {fps:9.1f} {sps:9.1f} {blit_share * 100:6.0f}%"
+              f" {worst * 1000:10.1f} ms")
 
 
 if __name__ == "__main__":

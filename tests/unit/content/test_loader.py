@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import write_card, write_deck
+from card_files import write_card, write_deck
 
 from quizapp.content import load_library
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import write_card
+from card_files import write_card
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 

@@ -1,0 +1,54 @@
+"""The activations demo: vanishing gradients in a deep sigmoid net, σ' ≤ 0.25, dead ReLUs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from _networks_blit import blit_check
+
+from quizapp.demos.activations import Activations
+from quizapp.demos.runner import DemoRun, render_png
+
+
+def test_renders_headless(tmp_path: Path) -> None:
+    out = tmp_path / "activations.png"
+    run = render_png(Activations(), Activations.defaults(), 5, out, lang="en")
+    assert out.stat().st_size > 10_000
+    assert run.count == 5 and not run.diverged
+
+
+def test_sigmoid_gradient_vanishes_with_depth_but_relu_does_not() -> None:
+    values = Activations.resolve({"depth": 10})
+    frame = DemoRun(Activations(), values).run(2)  # step 1: the gradients at initialisation
+    assert frame is not None and frame["step"] == 1
+    sigmoid = frame["first_norms"]["sigmoid"]
+    relu = frame["first_norms"]["relu"]
+    assert len(sigmoid) == len(relu) == 10
+    # first layer / last layer: orders of magnitude for sigmoid, about one for ReLU
+    assert sigmoid[0] / sigmoid[-1] < 1e-4
+    assert relu[0] / relu[-1] > 1e-2
+    assert relu[0] / relu[-1] > 1e3 * sigmoid[0] / sigmoid[-1]
+
+
+def test_sigmoid_derivative_is_at_most_a_quarter() -> None:
+    frame = DemoRun(Activations(), Activations.defaults()).run(1)
+    assert frame is not None
+    _, dsigmoid = frame["curves"]["sigmoid"]
+    assert dsigmoid.max() <= 0.25 + 1e-12
+    assert dsigmoid.max() > 0.249  # reached at x = 0
+    _, drelu = frame["curves"]["relu"]
+    assert drelu.max() == 1.0
+
+
+def test_large_learning_rate_kills_relus_and_dead_units_get_no_gradient() -> None:
+    run = DemoRun(Activations(), Activations.resolve({"dying_lr": 3.0, "depth": 3}))
+    frame = run.run(41)
+    assert frame is not None
+    safe, large = frame["dead"]["safe"][-1], frame["dead"]["large"][-1]
+    assert large > safe + 0.15
+    assert frame["dead_units_grad"] == 0.0  # dead units' weights receive exactly zero gradient
+
+
+def test_frames_blit_with_steady_limits() -> None:
+    # the gradient axis is fitted on the first frame with norms, then moves only rarely
+    assert blit_check(Activations(), Activations.defaults(), 40) <= 2

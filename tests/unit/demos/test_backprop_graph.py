@@ -1,0 +1,59 @@
+"""The backprop-graph demo: every backward gradient matches a central difference."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from _networks_blit import blit_check
+
+from quizapp.demos.backprop_graph import BACKWARD, FORWARD, NODES, BackpropGraph
+from quizapp.demos.runner import DemoRun, render_png
+
+
+def test_renders_headless(tmp_path: Path) -> None:
+    out = tmp_path / "backprop.png"
+    run = render_png(BackpropGraph(), BackpropGraph.defaults(), 100, out, lang="ko")
+    assert out.stat().st_size > 10_000
+    assert run.finished and run.count == 1 + len(FORWARD) + len(BACKWARD) + 1
+
+
+@pytest.mark.parametrize("inputs", [
+    {},  # the defaults
+    {"x": -4.5, "y": 1.5, "z": -0.3, "w": -3.0},
+    {"x": 0.2, "y": 4.9, "z": 2.0, "w": 4.0},
+])
+def test_backward_gradients_match_central_differences(inputs: dict[str, float]) -> None:
+    run = DemoRun(BackpropGraph(), BackpropGraph.resolve(inputs))
+    frames = [run.step() for _ in range(20)]
+    frames = [f for f in frames if f is not None]
+    assert [f["phase"] for f in frames].count("backward") == len(BACKWARD)
+    last = frames[-1]
+    assert last["phase"] == "check"
+    assert set(last["shown_grads"]) == set(NODES)  # every node got its gradient
+    for node in NODES:
+        assert abs(last["shown_grads"][node] - last["numeric"][node]) < 1e-6, node
+    v = last["values"]
+    sig = 1 / (1 + np.exp(-v["w"]))
+    assert v["f"] == pytest.approx((v["x"] * v["y"] + v["z"]) * sig, rel=1e-12)
+    assert last["analytic"]["w"] == pytest.approx(v["b"] * sig * (1 - sig), rel=1e-12)
+
+
+def test_forward_then_backward_one_node_per_frame() -> None:
+    run = DemoRun(BackpropGraph(), BackpropGraph.defaults())
+    frames = [f for f in (run.step() for _ in range(20)) if f is not None]
+    order = [f["current"] for f in frames if f["phase"] in ("forward", "backward")]
+    assert order == list(FORWARD) + list(BACKWARD)
+    # no gradient is shown before the forward pass has reached f
+    assert all(not f["shown_grads"] for f in frames if f["phase"] == "forward")
+
+
+def test_a_huge_step_makes_the_numerical_gradient_visibly_wrong() -> None:
+    frame = DemoRun(BackpropGraph(), BackpropGraph.resolve({"h": 0.5})).run(20)
+    assert frame is not None
+    assert abs(frame["analytic"]["w"] - frame["numeric"]["w"]) > 1e-4
+
+
+def test_frames_blit_with_steady_limits() -> None:
+    assert blit_check(BackpropGraph(), BackpropGraph.defaults(), 20) == 0

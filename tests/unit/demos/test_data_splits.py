@@ -1,0 +1,49 @@
+"""The train/validation/test demo: the selection-set score of the chosen model is optimistic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from _regularization_blit import full_redraws
+
+from quizapp.demos.data_splits import DataSplits
+from quizapp.demos.runner import DemoRun, render_png
+
+
+def chosen_scores(n_select: int, seeds: range, candidates: int) -> np.ndarray:
+    """(selection accuracy, test accuracy) of the chosen model, one row per seed."""
+    rows = []
+    for seed in seeds:
+        demo = DataSplits()
+        frame = DemoRun(demo, demo.resolve({"seed": seed, "n_select": n_select})).run(candidates)
+        assert frame is not None and frame["count"] == candidates
+        scores, best = frame["scores"], frame["best"]
+        assert scores[best, 0] == scores[:, 0].max()  # chosen = best on the selection set
+        # its selection score can only grow as candidates are added
+        assert np.all(np.diff(frame["chosen"][:, 1]) >= 0)
+        rows.append(scores[best])
+    return np.array(rows)
+
+
+def test_renders_headless(tmp_path: Path) -> None:
+    out = tmp_path / "splits.png"
+    run = render_png(DataSplits(), DataSplits.defaults(), 5, out)
+    assert run.count == 5 and not run.diverged
+    assert out.stat().st_size > 10_000
+
+
+def test_selection_score_of_the_chosen_model_is_optimistic_on_average() -> None:
+    small = chosen_scores(50, range(5), 30)
+    optimism = small[:, 0] - small[:, 1]
+    assert optimism.mean() > 0.035, optimism
+    assert np.sum(optimism > 0) >= 4
+    # with a much larger selection set the winner's luck is diluted: a smaller gap
+    large = chosen_scores(400, range(5), 30)
+    assert (large[:, 0] - large[:, 1]).mean() < 0.5 * optimism.mean()
+
+
+def test_update_lets_the_live_window_blit() -> None:
+    # same artists every frame, and limits that rarely move: the score axes widen in jumps as worse
+    # candidates and more of them come in
+    assert full_redraws(DataSplits(), DataSplits.defaults(), 100) <= 12

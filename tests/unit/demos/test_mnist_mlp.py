@@ -1,0 +1,46 @@
+"""The MNIST MLP demo: well above chance after a few hundred steps; confusion rows add up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from _networks_blit import blit_check
+
+from quizapp.demos.mnist_mlp import EVAL_EVERY, MnistMlp, code_snippet
+from quizapp.demos.runner import DemoRun, render_png
+
+
+def test_renders_headless(tmp_path: Path) -> None:
+    out = tmp_path / "mnist.png"
+    run = render_png(MnistMlp(), MnistMlp.defaults(), 15, out, lang="en")
+    assert out.stat().st_size > 10_000
+    assert run.count == 15 and not run.diverged
+
+
+def test_test_accuracy_well_above_chance_and_confusion_rows_sum_to_class_counts() -> None:
+    run = DemoRun(MnistMlp(), MnistMlp.defaults())
+    first = run.step()
+    assert first is not None
+    assert first["history"][0, 2] < 0.3  # untrained: near chance
+    frame = run.run(200)  # frames for steps 1..200
+    assert frame is not None and not run.diverged
+    assert frame["step"] == 200
+    history = frame["history"]
+    assert len(history) == 200 // EVAL_EVERY + 1
+    assert history[-1, 2] > 0.85  # test accuracy (chance is 0.10)
+    confusion = frame["confusion"]
+    np.testing.assert_array_equal(confusion.sum(axis=1), frame["class_counts"])
+    assert frame["class_counts"].sum() == 1000
+    assert np.trace(confusion) / confusion.sum() == history[-1, 2]
+
+
+def test_code_snippet_shows_the_chosen_settings() -> None:
+    values = MnistMlp.resolve({"hidden": 64, "optimizer": "sgd", "lr": 0.05})
+    code = code_snippet(values)
+    assert "Linear(784, 64)" in code and "SGD(" in code and "lr=0.05" in code
+    assert len(code.splitlines()) <= 10
+
+
+def test_frames_blit_with_steady_limits() -> None:
+    assert blit_check(MnistMlp(), MnistMlp.defaults(), 2 * EVAL_EVERY + 1) == 0
