@@ -1,7 +1,8 @@
 """Render the README screenshots offscreen: ``python docs/make_screenshots.py``.
 
 Uses the real window and the bundled content with a throwaway progress database, and writes
-PNGs to ``docs/screenshots/`` (home and review, in Korean, English and side by side).
+PNGs to ``docs/screenshots/`` (home, review and a demo window, in Korean and English, and the
+review with both languages side by side).
 """
 
 from __future__ import annotations
@@ -62,6 +63,18 @@ def main(deck: str = "optimization", card_index: int = 0) -> None:
                 shoot(window, "review-question-ko")
             window.review.reveal()
             shoot(window, f"review-answer-{mode}")
+        for mode in ("ko", "en"):
+            set_mode(window, mode)
+            demo = window.open_demo("optimizer-race")
+            demo.step_once()
+            for _ in range(80):
+                demo.run.step()  # type: ignore[union-attr]
+            demo.step_once()
+            settle(window)
+            path = OUT / f"demo-{mode}.png"
+            demo.grab().save(str(path))
+            print(path.relative_to(OUT.parents[1]))
+            demo.close()
         window.store.close()
 
 
