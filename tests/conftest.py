@@ -1,4 +1,5 @@
-"""Test set-up shared by every test: Qt runs offscreen, and no test touches the user's data."""
+"""Test set-up shared by every test: Qt offscreen, one BLAS thread, and no test touches the
+user's data."""
 
 from __future__ import annotations
 
@@ -6,10 +7,14 @@ import os
 from pathlib import Path
 
 import pytest
+from card_files import write_card, write_deck
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# One BLAS thread, as the app runs (quizapp/__init__.py). It must be set before NumPy is first
+# imported, and test modules import NumPy before quizapp, so it is set here too.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
 
-from card_files import write_card, write_deck
 
 
 @pytest.fixture(autouse=True)

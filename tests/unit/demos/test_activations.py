@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from _networks_blit import blit_check
 
 from quizapp.demos.activations import Activations
-from quizapp.demos.runner import DemoRun, render_png
-
-
-def test_renders_headless(tmp_path: Path) -> None:
-    out = tmp_path / "activations.png"
-    run = render_png(Activations(), Activations.defaults(), 5, out, lang="en")
-    assert out.stat().st_size > 10_000
-    assert run.count == 5 and not run.diverged
+from quizapp.demos.runner import DemoRun
 
 
 def test_sigmoid_gradient_vanishes_with_depth_but_relu_does_not() -> None:

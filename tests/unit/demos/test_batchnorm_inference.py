@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from _regularization_blit import full_redraws
 
 from quizapp.demos.batchnorm_inference import BatchNormInference
-from quizapp.demos.runner import DemoRun, render_png
+from quizapp.demos.runner import DemoRun
 from quizapp.trainer import BatchNorm1d
 
 
@@ -20,13 +18,6 @@ def frames(steps: int, **overrides: object) -> list[dict]:
     while len(out) < steps and (frame := run.step()) is not None:
         out.append(frame)
     return out
-
-
-def test_renders_headless(tmp_path: Path) -> None:
-    out = tmp_path / "bn.png"
-    run = render_png(BatchNormInference(), BatchNormInference.defaults(), 5, out)
-    assert run.count == 5 and not run.diverged
-    assert out.stat().st_size > 10_000
 
 
 def test_eval_output_of_one_example_differs_from_train_mode_output() -> None:

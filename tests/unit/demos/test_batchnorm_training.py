@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from _regularization_blit import full_redraws
 
 from quizapp.demos.batchnorm_training import STEPS_PER_FRAME, BatchNormTraining
-from quizapp.demos.runner import DemoRun, render_png
-
-
-def test_renders_headless(tmp_path: Path) -> None:
-    out = tmp_path / "bn_training.png"
-    run = render_png(BatchNormTraining(), BatchNormTraining.resolve({"hidden": 32}), 3, out)
-    assert run.count == 3 and not run.diverged
-    assert out.stat().st_size > 10_000
+from quizapp.demos.runner import DemoRun
 
 
 @pytest.mark.parametrize("seed", [0, 1])

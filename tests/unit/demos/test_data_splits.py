@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 from _regularization_blit import full_redraws
 
 from quizapp.demos.data_splits import DataSplits
-from quizapp.demos.runner import DemoRun, render_png
+from quizapp.demos.runner import DemoRun
 
 
 def chosen_scores(n_select: int, seeds: range, candidates: int) -> np.ndarray:
@@ -24,13 +22,6 @@ def chosen_scores(n_select: int, seeds: range, candidates: int) -> np.ndarray:
         assert np.all(np.diff(frame["chosen"][:, 1]) >= 0)
         rows.append(scores[best])
     return np.array(rows)
-
-
-def test_renders_headless(tmp_path: Path) -> None:
-    out = tmp_path / "splits.png"
-    run = render_png(DataSplits(), DataSplits.defaults(), 5, out)
-    assert run.count == 5 and not run.diverged
-    assert out.stat().st_size > 10_000
 
 
 def test_selection_score_of_the_chosen_model_is_optimistic_on_average() -> None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from quizapp.demos import DemoRun, get_demo, render_png
+from quizapp.demos import DemoRun, get_demo
 from quizapp.demos.optimizer_race import SURFACES, OptimizerRace
 
 
@@ -15,12 +13,6 @@ def final_frame(**overrides: object) -> dict:
     frame = DemoRun(OptimizerRace(), OptimizerRace.resolve(overrides)).run(150)
     assert frame is not None
     return frame
-
-
-def test_renders_headless(tmp_path: Path) -> None:
-    out = tmp_path / "race.png"
-    run = render_png(OptimizerRace(), OptimizerRace.defaults(), 20, out, "en")
-    assert run.count == 20 and out.read_bytes().startswith(b"\x89PNG")
 
 
 def test_nesterov_overshoots_less_than_momentum_on_the_ravine() -> None:

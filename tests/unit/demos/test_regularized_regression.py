@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from _regularization_blit import full_redraws
 
 from quizapp.demos.regularized_regression import N_ALPHAS, RegularizedRegression
-from quizapp.demos.runner import DemoRun, render_png
+from quizapp.demos.runner import DemoRun
 
 
 def last_frame(**overrides: object) -> dict:
@@ -18,13 +16,6 @@ def last_frame(**overrides: object) -> dict:
     frame = run.run(N_ALPHAS + 5)
     assert frame is not None and run.finished and frame["k"] == N_ALPHAS - 1
     return frame
-
-
-def test_renders_headless(tmp_path: Path) -> None:
-    out = tmp_path / "rr.png"
-    run = render_png(RegularizedRegression(), RegularizedRegression.defaults(), 10, out)
-    assert run.count == 10 and not run.diverged
-    assert out.stat().st_size > 10_000
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from _networks_blit import blit_check
 
-from quizapp.demos.runner import DemoRun, render_png
+from quizapp.demos.runner import DemoRun
 from quizapp.demos.weight_init import WeightInit
 
 
@@ -17,14 +15,6 @@ def last_frame(**overrides: object) -> dict:
     frame = run.run(100)
     assert run.finished and not run.diverged and frame is not None
     return frame
-
-
-def test_renders_headless(tmp_path: Path) -> None:
-    out = tmp_path / "weight-init.png"
-    run = render_png(WeightInit(), WeightInit.resolve({"activation": "relu", "init": "he"}), 4,
-                     out, lang="ko")
-    assert out.stat().st_size > 10_000
-    assert run.count == 4
 
 
 def test_small_random_init_collapses_tanh_activations() -> None:
