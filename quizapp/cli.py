@@ -26,7 +26,9 @@ def main(argv: Sequence[str] | None = None, started: float | None = None) -> int
     """Run one command; returns the process exit status."""
     parser = _build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = parser.parse_args(argv or ["gui"])
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv = ["gui", *argv]  # `python main.py --data-dir D` starts the GUI
+    args = parser.parse_args(argv)
     args.started = started if started is not None else time.perf_counter()
     command = args.command
     try:

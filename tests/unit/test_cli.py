@@ -127,3 +127,12 @@ def test_check_validates_demo_references(tmp_path: Path) -> None:
     result = run("check", "--content", str(copy))
     assert result.returncode == 1
     assert "demo 'optimizer-race': lr=3.0 is out of range [0.0001, 0.2]" in result.stdout
+
+
+@pytest.mark.gui
+def test_plain_main_starts_the_gui_with_options(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    with pytest.raises(subprocess.TimeoutExpired):  # the event loop is running: still up
+        subprocess.run([sys.executable, str(MAIN), "--data-dir", str(tmp_path)], env=env,
+                       capture_output=True, timeout=8)
+    assert (tmp_path / "progress.sqlite3").exists()
