@@ -70,3 +70,35 @@ def test_every_source_quotes_its_seed_verbatim() -> None:
             if name not in seeds or quote not in seeds[name]:
                 wrong.append(f"{card.id}: {source}")
     assert wrong == []
+
+
+def _seed_questions() -> dict[str, list[str]]:
+    """The questions each seed asks: 002's table of contents (with its indented follow-ups),
+    000's ``- `` question lines and 003's ``## `` headings."""
+    read = {p.name[:3]: (p.name, p.read_text(encoding="utf-8")) for p in SEEDS_DIR.glob("*.txt")}
+    name002, text002 = read["002"]
+    name000, text000 = read["000"]
+    name003, text003 = read["003"]
+    return {
+        name002: re.findall(r"^\s*- \[(.+?)\]\(#", text002, re.M),
+        name000: [line.strip()[2:] for line in text000.splitlines()
+                  if line.strip().startswith("- ") and line.strip().endswith("?")],
+        name003: [line[3:].strip() for line in text003.splitlines() if line.startswith("## ")],
+    }
+
+
+@pytest.mark.skipif(not SEEDS_DIR.is_dir(), reason="the seed notes (../shared/seeds) are absent")
+def test_every_seed_question_is_answered_by_a_card() -> None:
+    cited = {source for card in LIBRARY.cards for source in card.sources}
+    questions = _seed_questions()
+    assert sum(len(q) for q in questions.values()) >= 60
+    missing = [f"{name}: {q}" for name, qs in questions.items() for q in qs
+               if f"{name}: {q}" not in cited]
+    assert missing == []
+
+
+def test_follow_up_chains_stay_in_the_library() -> None:
+    for card in LIBRARY.cards:
+        for ref in card.follow_ups:
+            follow_up = LIBRARY.card(ref)
+            assert follow_up is not None and follow_up.id != card.id
