@@ -14,16 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from quizapp.content.model import Text
-from quizapp.demos._networks import (
-    BLUE,
-    GREY,
-    ORANGE,
-    RED,
-    draw_order,
-    fit_log_limits,
-    steps_only,
-    t,
-)
+from quizapp.demos._networks import draw_order, steps_only
 from quizapp.demos.base import (
     Choice,
     Demo,
@@ -33,8 +24,10 @@ from quizapp.demos.base import (
     Update,
     Values,
     finite,
-    grow_limit,
+    layer_at,
+    tr,
 )
+from quizapp.demos.plotting import BLUE, CRIMSON, GREY, ORANGE, fit_log_limits, grow_limit
 from quizapp.trainer import (
     GELU,
     SGD,
@@ -104,6 +97,7 @@ def deep_net(key: str, depth: int, init_kind: str, seed: int) -> Sequential:
                 init.xavier_normal_(layer.weight, rng=rng)
             else:
                 init.kaiming_normal_(layer.weight, nonlinearity="relu", rng=rng)
+            assert layer.bias is not None
             init.zeros_(layer.bias)
         layers.append(layer)
         if not last:
@@ -119,7 +113,9 @@ def dying_net(bias_shift: float, seed: int) -> Sequential:
                      Linear(DYING_WIDTH, DYING_WIDTH, rng=rng), ReLU(),
                      Linear(DYING_WIDTH, 2, rng=rng))
     for index in (0, 2):
-        net[index].bias.data += np.float32(bias_shift)  # type: ignore[union-attr]
+        bias = layer_at(net, index, Linear).bias
+        assert bias is not None
+        bias.data += np.float32(bias_shift)
     return net
 
 
@@ -134,11 +130,12 @@ def dead_units_grad(net: Sequential, mask: np.ndarray) -> float:
     """Largest |gradient| of the incoming weights and bias of the units in ``mask``."""
     biggest = 0.0
     for k, index in enumerate((0, 2)):
-        layer = net[index]
+        layer = layer_at(net, index, Linear)
+        assert layer.bias is not None
         rows = mask[k * DYING_WIDTH:(k + 1) * DYING_WIDTH]
         if rows.any():
-            biggest = max(biggest, float(np.abs(layer.weight.grad[rows]).max()),  # type: ignore[union-attr]
-                          float(np.abs(layer.bias.grad[rows]).max()))  # type: ignore[union-attr]
+            biggest = max(biggest, float(np.abs(layer.weight.grad[rows]).max()),
+                          float(np.abs(layer.bias.grad[rows]).max()))
     return biggest
 
 
@@ -241,7 +238,7 @@ class Activations(Demo):
                 # the gradients just used came from the forward pass with the previous weights
                 dead_grad = max(dead_grad, dead_units_grad(dying[k], masks[k]))
                 masks[k] = dead_mask(dying[k], X)
-                if not finite(metrics.loss, dying[k][0].weight.data):  # type: ignore[union-attr]
+                if not finite(metrics.loss, layer_at(dying[k], 0, Linear).weight.data):
                     alive[k] = False
                     continue
                 dying_loss[k] = metrics.loss
@@ -255,15 +252,15 @@ class Activations(Demo):
         # -- f and f' (static, from the trainer's modules) -----------------------------------
         f, df = curves()[key]
         curve_ax.plot(CURVE_X, f, color=BLUE, linewidth=1.8, label=f"f = {label}")
-        curve_ax.plot(CURVE_X, df, color=RED, linewidth=1.8, linestyle="--", label="f′")
+        curve_ax.plot(CURVE_X, df, color=CRIMSON, linewidth=1.8, linestyle="--", label="f′")
         curve_ax.axhline(0.25, color=GREY, linestyle=":", linewidth=1.2)
-        curve_ax.text(-4.9, 0.27, t(lang, "σ′의 최댓값 0.25", "max σ′ = 0.25"), color=GREY,
+        curve_ax.text(-4.9, 0.27, tr(lang, "σ′의 최댓값 0.25", "max σ′ = 0.25"), color=GREY,
                       fontsize=8)
         curve_ax.axhline(0, color="black", linewidth=0.5)
         curve_ax.axvline(0, color="black", linewidth=0.5)
         curve_ax.set_ylim(min(-0.1, float(f.min()) - 0.1), max(1.1, float(f.max()) * 0.4 + 0.1))
         curve_ax.set_xlim(-5, 5)
-        curve_ax.set_title(t(lang, "함수와 도함수", "Function and derivative"))
+        curve_ax.set_title(tr(lang, "함수와 도함수", "Function and derivative"))
         curve_ax.set_xlabel("x")
         curve_ax.legend(loc="upper left", fontsize=8)
         curve_ax.grid(alpha=0.3)
@@ -271,7 +268,7 @@ class Activations(Demo):
         # -- gradient norm per layer ----------------------------------------------------------
         depth = int(values["depth"])
         layers = np.arange(1, depth + 1)
-        colors = {"sigmoid": RED, "relu": BLUE}
+        colors = {"sigmoid": CRIMSON, "relu": BLUE}
         lines, first_lines = {}, {}
         for k in self.compared(values):
             (first_lines[k],) = grad_ax.plot(layers, np.full(depth, np.nan), linestyle=":",
@@ -284,9 +281,9 @@ class Activations(Demo):
         grad_ax.set_yscale("log")
         grad_ax.set_xlim(0.5, depth + 0.5)
         grad_ax.set_xticks(layers if depth <= 12 else layers[::2])
-        grad_ax.set_xlabel(t(lang, "층 (1 = 입력 쪽)   · · · 점선: 초기화 직후 (스텝 1)",
-                             "layer (1 = input side)   · · · dotted: at init (step 1)"))
-        grad_ax.set_ylabel(t(lang, "가중치 기울기 노름 ‖∂L/∂W‖", "weight gradient norm ‖∂L/∂W‖"))
+        grad_ax.set_xlabel(tr(lang, "층 (1 = 입력 쪽)   · · · 점선: 초기화 직후 (스텝 1)",
+                              "layer (1 = input side)   · · · dotted: at init (step 1)"))
+        grad_ax.set_ylabel(tr(lang, "가중치 기울기 노름 ‖∂L/∂W‖", "weight gradient norm ‖∂L/∂W‖"))
         grad_title = grad_ax.set_title("")
         legend = grad_ax.legend(loc="lower right", fontsize=8)
         legend_texts = dict(zip(lines, legend.get_texts(), strict=True))
@@ -295,15 +292,15 @@ class Activations(Demo):
         # -- dead ReLU units --------------------------------------------------------------
         dead_lines = {
             "safe": dead_ax.plot([], [], color=GREY, linewidth=1.6)[0],
-            "large": dead_ax.plot([], [], color=RED, linewidth=1.8)[0],
+            "large": dead_ax.plot([], [], color=CRIMSON, linewidth=1.8)[0],
         }
         dead_legend = dead_ax.legend(list(dead_lines.values()), ["", ""], loc="upper left",
                                      fontsize=8)
         dead_ax.set_ylim(0, 1.02)
         dead_ax.set_xlim(0, max(10, self.steps))  # grows in jumps past the headless length
-        dead_ax.set_xlabel(t(lang, "스텝 (전체 배치 SGD)", "step (full-batch SGD)"))
-        dead_ax.set_ylabel(t(lang, "죽은 유닛 비율", "fraction of dead units"))
-        dead_ax.set_title(t(lang, "죽은 ReLU (모든 입력에서 0)", "Dead ReLUs (0 on every input)"))
+        dead_ax.set_xlabel(tr(lang, "스텝 (전체 배치 SGD)", "step (full-batch SGD)"))
+        dead_ax.set_ylabel(tr(lang, "죽은 유닛 비율", "fraction of dead units"))
+        dead_ax.set_title(tr(lang, "죽은 ReLU (모든 입력에서 0)", "Dead ReLUs (0 on every input)"))
         dead_ax.grid(alpha=0.3)
         lr_text = {"safe": SAFE_LR, "large": float(values["dying_lr"])}
         dead_texts = dict(zip(dead_lines, dead_legend.get_texts(), strict=True))
@@ -320,7 +317,7 @@ class Activations(Demo):
                 first_lines[k].set_ydata(frame["first_norms"][k])
                 norms = np.concatenate([norms, frame["first_norms"][k]])
                 loss = frame["deep_loss"][k]
-                loss_word = t(lang, "손실", "loss")
+                loss_word = tr(lang, "손실", "loss")
                 loss_text = f" ({loss_word} {loss:.3f})" if np.isfinite(loss) else ""
                 legend_texts[k].set_text(ACTIVATIONS[k][0] + loss_text)
                 positive = norms[np.isfinite(norms) & (norms > 0)]
@@ -329,15 +326,15 @@ class Activations(Demo):
             if np.isfinite(bottom):  # limits move only when the norms leave them
                 fit_log_limits(grad_ax, bottom, top, pad=5.0, force=not fitted[0])
                 fitted[0] = True
-            grad_title.set_text(t(lang, f"층별 기울기 노름 (스텝 {frame['step']})",
-                                  f"Gradient norm per layer (step {frame['step']})"))
+            grad_title.set_text(tr(lang, f"층별 기울기 노름 (스텝 {frame['step']})",
+                                   f"Gradient norm per layer (step {frame['step']})"))
             longest = 10
             for k, line in dead_lines.items():
                 series = frame["dead"][k]
                 line.set_data(np.arange(len(series)), series)
                 longest = max(longest, len(series))
                 state = ("" if frame["dying_alive"][k]
-                         else t(lang, " (발산)", " (diverged)"))
+                         else tr(lang, " (발산)", " (diverged)"))
                 final = series[-1] if len(series) else float("nan")
                 dead_texts[k].set_text(f"lr = {lr_text[k]:g}: {final:.0%}{state}")
             grow_limit(dead_ax, longest, "x")

@@ -16,9 +16,22 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from quizapp.content.model import Text
-from quizapp.demos._optimization import PALETTE, Limits, digits, mlp, tr
-from quizapp.demos.base import Choice, Demo, Frame, Param, Trace, Update, Values, finite
-from quizapp.trainer import Adam, CrossEntropyLoss, DataLoader, Parameter, StepMetrics, fit
+from quizapp.demos._optimization import PALETTE, mlp
+from quizapp.demos.base import (
+    Choice,
+    Demo,
+    Frame,
+    Param,
+    Trace,
+    Update,
+    Values,
+    finite,
+    layer_at,
+    tr,
+)
+from quizapp.demos.digits import split_digits
+from quizapp.demos.plotting import PresetLimits
+from quizapp.trainer import Adam, CrossEntropyLoss, DataLoader, Linear, Parameter, StepMetrics, fit
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -53,11 +66,11 @@ class _Run:
                             bias_correction=correct)
             self.index = 0
         else:
-            X, y, _, _ = digits(1000, 500, seed)
+            X, y, _, _ = split_digits(500, seed, size=14, flatten=True, n_train=1000)
             model = mlp(X.shape[1], 32, 10, seed)  # identical for both runs
             self.opt = Adam(model.parameters(), lr=values["lr"], betas=betas,
                             bias_correction=correct)
-            self.watched = model.layers[2].weight  # the output layer: no dead inputs
+            self.watched = layer_at(model, 2, Linear).weight  # the output layer: no dead inputs
             self.index = [id(p) for p in self.opt.params].index(id(self.watched))
             loader = DataLoader(X, y, batch_size=32, shuffle=True, rng=seed)
             self.fit = fit(model, CrossEntropyLoss(), self.opt, loader, epochs=10**9,
@@ -196,13 +209,13 @@ class AdamBiasCorrection(Demo):
         # start with room for a default-length run, from the constant-gradient theory: the
         # corrected run moves lr per step, the uncorrected one lr·ratio(t)
         horizon = self.steps
-        fit_x = [Limits(ax, "x", (0.5, horizon + 0.5), jump=2.0)
+        fit_x = [PresetLimits(ax, "x", (0.5, horizon + 0.5), jump=2.0)
                  for ax in (step_ax, mom_ax, dist_ax)]
-        fit_step = Limits(step_ax, "y", (0.0, max(1.0, float(theory_off[:horizon].max())) * 1.25),
-                          jump=1.3)
-        fit_mom = Limits(mom_ax, "y", jump=1.3)
+        fit_step = PresetLimits(
+            step_ax, "y", (0.0, max(1.0, float(theory_off[:horizon].max())) * 1.25), jump=1.3)
+        fit_mom = PresetLimits(mom_ax, "y", jump=1.3)
         far = max(float(horizon), float(theory_off[:horizon].sum()))
-        fit_dist = Limits(dist_ax, "y", (0.0, far * 1.1))
+        fit_dist = PresetLimits(dist_ax, "y", (0.0, far * 1.1))
         changed: list[Artist] = [ratio_on, ratio_off, *mom_lines, dist_on, dist_off]
 
         def update(frame: Frame) -> list[Artist]:

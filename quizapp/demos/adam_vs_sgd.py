@@ -13,14 +13,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from quizapp.content.model import Text
-from quizapp.demos._optimization import PALETTE, PLAIN, Limits, digits, mlp, tr
-from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values
+from quizapp.demos._optimization import PALETTE, PLAIN, mlp
+from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values, tr
+from quizapp.demos.digits import split_digits
+from quizapp.demos.plotting import PresetLimits
 from quizapp.trainer import (
     SGD,
     Adam,
     CrossEntropyLoss,
     DataLoader,
     Optimizer,
+    Parameter,
     RMSprop,
     StepMetrics,
     evaluate,
@@ -37,7 +40,7 @@ N_TRAIN, N_VAL = 1000, 500
 EVAL_EVERY = 5  # steps between full-training-set / validation evaluations
 
 
-def make_optimizer(name: str, params: list, values: Values) -> Optimizer:
+def make_optimizer(name: str, params: list[Parameter], values: Values) -> Optimizer:
     """SGD and SGD+momentum share ``sgd_lr``; RMSprop and Adam share ``adaptive_lr``."""
     if name == "SGD":
         return SGD(params, lr=values["sgd_lr"])
@@ -82,7 +85,7 @@ class AdamVsSgd(Demo):
 
     def frames(self, values: Values) -> Iterator[Frame]:
         seed = int(values["seed"])
-        X, y, X_val, y_val = digits(N_TRAIN, N_VAL, seed)
+        X, y, X_val, y_val = split_digits(N_VAL, seed, size=14, flatten=True, n_train=N_TRAIN)
         runs = {}
         for name in OPTIMIZERS:
             model = mlp(X.shape[1], int(values["hidden"]), 10, seed)  # identical copies
@@ -106,6 +109,7 @@ class AdamVsSgd(Demo):
                     continue
                 loss, _ = evaluate(model, loss_fn, X, y)
                 _, acc = evaluate(model, loss_fn, X_val, y_val)
+                assert acc is not None  # a cross-entropy loss always has an accuracy
                 if not np.isfinite(loss):
                     alive[name] = False
                 train_loss[name].append(loss if np.isfinite(loss) else np.nan)
@@ -164,8 +168,8 @@ class AdamVsSgd(Demo):
         texts = dict(zip(OPTIMIZERS, legend.get_texts(), strict=True))
         acc_ax.legend(loc="lower right", fontsize=9)
         # start with room for a default-length run: the default loss falls from ln 10 to ~0.3
-        fit_x = [Limits(ax, "x", (0, self.steps - 1), jump=2.0) for ax in (loss_ax, acc_ax)]
-        fit_loss = Limits(loss_ax, "y", (0.2, 3.0), log=True)
+        fit_x = [PresetLimits(ax, "x", (0, self.steps - 1), jump=2.0) for ax in (loss_ax, acc_ax)]
+        fit_loss = PresetLimits(loss_ax, "y", (0.2, 3.0), log=True)
         shown_alive = dict.fromkeys(OPTIMIZERS, True)
         changed: list[Artist] = [*loss_lines.values(), *acc_lines.values()]
 

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from quizapp.content.model import Text
-from quizapp.demos._networks import GREEN, GREY, RED, draw_order, t
-from quizapp.demos.base import Demo, Frame, Param, Update, Values
+from quizapp.demos._networks import draw_order
+from quizapp.demos.base import Demo, Frame, Param, Update, Values, tr
+from quizapp.demos.plotting import CRIMSON, GREEN, GREY
 from quizapp.trainer import Sigmoid, numerical_gradient, sigmoid
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def evaluate(inputs: dict[str, float], override: dict[str, float] | None = None
     v = {k: pin.get(k, inputs[k]) for k in INPUTS}
     v["a"] = pin.get("a", v["x"] * v["y"])
     v["b"] = pin.get("b", v["a"] + v["z"])
-    v["c"] = pin.get("c", float(sigmoid(np.float64(v["w"]))))
+    v["c"] = pin.get("c", float(sigmoid(np.array(v["w"], dtype=np.float64))))
     v["f"] = pin.get("f", v["b"] * v["c"])
     return v
 
@@ -159,14 +160,14 @@ class BackpropGraph(Demo):
             value_texts[node] = graph_ax.text(x, y + h_box / 2 + 0.1, "", ha="center",
                                               va="bottom", fontsize=9.5, color=GREEN)
             grad_texts[node] = graph_ax.text(x, y - h_box / 2 - 0.1, "", ha="center",
-                                             va="top", fontsize=9.5, color=RED)
-        graph_ax.text(-0.9, 4.4, t(lang, "초록: 순전파 값   빨강: 역전파 기울기 ∂f/∂·",
-                                   "green: forward value   red: backward gradient ∂f/∂·"),
+                                             va="top", fontsize=9.5, color=CRIMSON)
+        graph_ax.text(-0.9, 4.4, tr(lang, "초록: 순전파 값   빨강: 역전파 기울기 ∂f/∂·",
+                                    "green: forward value   red: backward gradient ∂f/∂·"),
                       fontsize=9, va="top")
         title = graph_ax.set_title("", fontsize=11)
         note = text_ax.text(0.0, 0.98, "", va="top", ha="left", fontsize=9.5,
                             linespacing=1.6, transform=text_ax.transAxes)
-        header = ["", t(lang, "역전파", "backprop"), t(lang, "수치 미분", "numeric"), "|diff|"]
+        header = ["", tr(lang, "역전파", "backprop"), tr(lang, "수치 미분", "numeric"), "|diff|"]
         order = BACKWARD[::-1]
         table = text_ax.table(cellText=[header] + [[n, "", "", ""] for n in order],
                               colWidths=(0.12, 0.31, 0.31, 0.26), cellLoc="right",
@@ -177,10 +178,10 @@ class BackpropGraph(Demo):
         cells = table.get_celld()
         h = float(values["h"])
         phase_title = {
-            "start": t(lang, "입력값", "Inputs"),
-            "forward": t(lang, "순전파 (입력 → 출력)", "Forward pass (inputs → output)"),
-            "backward": t(lang, "역전파 (출력 → 입력)", "Backward pass (output → inputs)"),
-            "check": t(lang, "수치 기울기로 검산", "Numerical gradient check"),
+            "start": tr(lang, "입력값", "Inputs"),
+            "forward": tr(lang, "순전파 (입력 → 출력)", "Forward pass (inputs → output)"),
+            "backward": tr(lang, "역전파 (출력 → 입력)", "Backward pass (output → inputs)"),
+            "check": tr(lang, "수치 기울기로 검산", "Numerical gradient check"),
         }
         # the node names and the arrow heads lie on top of the boxes whose colour changes, so
         # they are redrawn after them
@@ -199,8 +200,8 @@ class BackpropGraph(Demo):
             table.set_visible(frame["phase"] == "check")
             if frame["phase"] != "check":
                 return changing
-            note.set_text(t(lang, f"중앙 차분 (f(v+h) − f(v−h)) / 2h,\nh = {h:.0e}",
-                            f"central difference (f(v+h) − f(v−h)) / 2h,\nh = {h:.0e}"))
+            note.set_text(tr(lang, f"중앙 차분 (f(v+h) − f(v−h)) / 2h,\nh = {h:.0e}",
+                             f"central difference (f(v+h) − f(v−h)) / 2h,\nh = {h:.0e}"))
             for row, node in enumerate(order, start=1):
                 a, n = frame["analytic"][node], frame["numeric"][node]
                 cells[row, 1].get_text().set_text(f"{a:.6f}")

@@ -9,7 +9,7 @@ lang)`` builds the axes once and returns an ``update(frame)`` that only changes 
 so the live window can blit just those over a cached background: a full redraw of a figure
 costs hundreds of milliseconds, a blit about ten. Returning None asks for a full redraw (do that
 when something else changed, e.g. a legend's text). Axis limits that change force a full redraw
-too, so grow them in jumps (``grow_limit``) rather than every frame.
+too, so grow them in jumps (the helpers in ``plotting``) rather than every frame.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 import numpy as np
 
@@ -25,13 +25,15 @@ from quizapp.content.model import Text
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
-    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+    from quizapp.trainer import Module, Sequential
 
 Frame = dict[str, Any]
 Values = dict[str, Any]
 Update = Callable[[Frame], "Sequence[Artist] | None"]
 Kind = Literal["float", "int", "choice", "bool"]
+M = TypeVar("M", bound="Module")
 
 
 @dataclass(frozen=True)
@@ -184,10 +186,14 @@ def finite(*arrays: Any) -> bool:
     return all(bool(np.all(np.isfinite(np.asarray(a, dtype=float)))) for a in arrays)
 
 
-def grow_limit(axes: Axes, value: float, axis: str = "x", factor: float = 1.6) -> None:
-    """Make sure ``value`` is inside the upper limit of ``axis``, growing it in jumps."""
-    get = axes.get_xlim if axis == "x" else axes.get_ylim
-    set_ = axes.set_xlim if axis == "x" else axes.set_ylim
-    low, high = get()
-    if value > high:
-        set_(low, low + (value - low) * factor)
+def tr(lang: str, ko: str, en: str) -> str:
+    """Plot text in the requested language (``ko`` for "ko", else ``en``, as ``Text.get``)."""
+    return ko if lang == "ko" else en
+
+
+def layer_at(net: Sequential, index: int, kind: type[M]) -> M:
+    """``net[index]``, checked to be a ``kind`` (so its weights and buffers are typed)."""
+    layer = net[index]
+    if not isinstance(layer, kind):
+        raise TypeError(f"layer {index} is a {type(layer).__name__}, not a {kind.__name__}")
+    return layer

@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from quizapp.content.model import Text
-from quizapp.demos._optimization import PALETTE, PLAIN, Limits, digits, mlp, tr
-from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values
+from quizapp.demos._optimization import PALETTE, PLAIN, mlp
+from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values, tr
+from quizapp.demos.digits import split_digits
+from quizapp.demos.plotting import PresetLimits
 from quizapp.trainer import SGD, CrossEntropyLoss, DataLoader, StepMetrics, evaluate, fit
 
 if TYPE_CHECKING:
@@ -94,7 +96,7 @@ class BatchSize(Demo):
 
     def frames(self, values: Values) -> Iterator[Frame]:
         seed = int(values["seed"])
-        X, y, X_val, y_val = digits(N_TRAIN, N_VAL, seed)
+        X, y, X_val, y_val = split_digits(N_VAL, seed, size=14, flatten=True, n_train=N_TRAIN)
         runs = {b: _Run(b, X, y, values) for b in BATCHES}
         val_at = {b: Trace(256) for b in BATCHES}  # each run's own examples seen, in epochs
         val_acc = {b: Trace(256) for b in BATCHES}
@@ -105,8 +107,9 @@ class BatchSize(Demo):
                     break
                 val_at[b].append(run.seen / N_TRAIN)
                 _, acc = evaluate(run.model, run.loss_fn, X_val, y_val)
+                assert acc is not None  # a cross-entropy loss always has an accuracy
                 val_acc[b].append(acc)
-                if run.reached is None and acc is not None and acc >= values["target"]:
+                if run.reached is None and acc >= values["target"]:
                     run.reached = (run.seen / N_TRAIN, run.updates, run.seconds)
             losses = [r.batch_loss.view()[-1:] for r in runs.values()]
             yield {
@@ -178,8 +181,8 @@ class BatchSize(Demo):
         # start with room for a default-length run (8 epochs; the full batch runs ahead by up
         # to one epoch); single-example losses spread up to ~5.4 as the net grows confident
         epochs = self.steps * EXAMPLES_PER_FRAME / N_TRAIN
-        fit_x = [Limits(ax, "x", (0.0, epochs), jump=2.0) for ax in (loss_ax, acc_ax)]
-        fit_loss = Limits(loss_ax, "y", (0.0, 5.5), jump=1.3)
+        fit_x = [PresetLimits(ax, "x", (0.0, epochs), jump=2.0) for ax in (loss_ax, acc_ax)]
+        fit_loss = PresetLimits(loss_ax, "y", (0.0, 5.5), jump=1.3)
         changed: list[Artist] = [*curves.values(), *accs.values(), *marks.values(),
                                  *notes.values()]
         shown_reached = dict.fromkeys(BATCHES, False)

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from quizapp.content.model import Text
-from quizapp.demos._regularization import EXTRA, MUTED, ORANGE, WITH, WITHOUT, Limits, tr
-from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values
+from quizapp.demos._regularization import EXTRA, MUTED, WITH, WITHOUT
+from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values, tr
+from quizapp.demos.plotting import ORANGE, FitLimits
 from quizapp.trainer import BatchNorm1d
 
 if TYPE_CHECKING:
@@ -34,6 +35,12 @@ def theory(mu: float, var: float, momentum: float, t: np.ndarray) -> tuple[np.nd
     """Expected running mean and variance after t steps from (0, 1): the gap shrinks as (1-m)^t."""
     decay = (1.0 - momentum) ** t
     return mu * (1.0 - decay), decay * 1.0 + var * (1.0 - decay)
+
+
+def running_stats(bn: BatchNorm1d) -> tuple[float, float]:
+    """The running mean and variance of ``bn``'s one feature."""
+    assert bn.running_mean is not None and bn.running_var is not None
+    return float(bn.running_mean[0]), float(bn.running_var[0])
 
 
 class BatchNormInference(Demo):
@@ -70,18 +77,19 @@ class BatchNormInference(Demo):
     def frames(self, values: Values) -> Iterator[Frame]:
         mu, sigma, n = values["mu"], values["sigma"], values["batch_size"]
         rng = np.random.default_rng(values["seed"])
-        bn = BatchNorm1d(1, momentum=values["momentum"]).double()
+        bn = BatchNorm1d(1, momentum=values["momentum"])
+        bn.double()  # casts in place
         assert bn.weight is not None and bn.bias is not None
         bn.weight.data[:] = values["gamma"]
         bn.bias.data[:] = values["beta"]
-        batch_stats = BatchNorm1d(1, track_running_stats=False).double()
+        batch_stats = BatchNorm1d(1, track_running_stats=False)
+        batch_stats.double()
         batch_stats.weight, batch_stats.bias = bn.weight, bn.bias  # same gamma and beta
         batch_stats.eval()  # without running statistics it still uses the batch's
         grid = np.linspace(mu - 3.5 * sigma, mu + 3.5 * sigma, GRID)
         probe = mu + PROBE_Z * sigma
         running = Trace(256, 2)
-        assert bn.running_mean is not None and bn.running_var is not None
-        running.append(float(bn.running_mean[0]), float(bn.running_var[0]))
+        running.append(*running_stats(bn))
         t = 0
         while True:
             t += 1
@@ -95,7 +103,8 @@ class BatchNormInference(Demo):
             out = shadow(with_probe)[:, 0]
             bn.train()
             bn(x)  # the training step: batch statistics, and the running ones updated
-            running.append(float(bn.running_mean[0]), float(bn.running_var[0]))
+            running_mean, running_var = running_stats(bn)
+            running.append(running_mean, running_var)
             bn.eval()
             eval_probe = float(bn(np.array([[probe]]))[0, 0])
             single = np.array([batch_stats(np.array([[g]]))[0, 0] for g in grid])
@@ -112,8 +121,8 @@ class BatchNormInference(Demo):
                 "single_probe": float(batch_stats(np.array([[probe]]))[0, 0]),
                 "grid": grid,
                 "single": single,
-                "running_mean": float(bn.running_mean[0]),
-                "running_var": float(bn.running_var[0]),
+                "running_mean": running_mean,
+                "running_var": running_var,
                 "diverged": False,
             }
 
@@ -167,8 +176,8 @@ class BatchNormInference(Demo):
         span = 3.5 * gamma + abs(beta) + 0.5
         map_ax.set_xlim(grid[0], grid[-1])
 
-        stats_x, stats_y = Limits(stats_ax, "x"), Limits(stats_ax, "y", slack=0.15)
-        map_y = Limits(map_ax, "y", slack=0.15)
+        stats_x, stats_y = FitLimits(stats_ax, "x"), FitLimits(stats_ax, "y", slack=0.15)
+        map_y = FitLimits(map_ax, "y", slack=0.15)
         changed = [mean_line, var_line, mean_theory, var_theory, eval_line, batch_line,
                    batch_pts, single_pts, probe_eval, probe_train, probe_single, probe_vline,
                    text]

@@ -9,14 +9,15 @@ that throws the plain net into a dead or oscillating state still trains the BN n
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from quizapp.content.model import Text
-from quizapp.demos._regularization import HUGE_EPOCHS, WITH, WITHOUT, Limits, tr
-from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values
+from quizapp.demos._regularization import HUGE_EPOCHS, WITH, WITHOUT
+from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values, tr
+from quizapp.demos.digits import split_digits
+from quizapp.demos.plotting import FitLimits
 from quizapp.trainer import (
     SGD,
     BatchNorm1d,
@@ -29,8 +30,6 @@ from quizapp.trainer import (
     StepMetrics,
     evaluate,
     fit,
-    load_mnist_5k,
-    train_test_split,
 )
 
 if TYPE_CHECKING:
@@ -42,16 +41,6 @@ COLORS = {"plain": WITHOUT, "bn": WITH}
 STEPS_PER_FRAME = 4
 EVAL_EVERY = 20  # optimizer steps between validation checks
 SMOOTH = 20  # moving-average window of the loss curve
-
-
-@cache
-def digits(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The shipped digits, flattened, split 4000 / 1000 (read-only arrays)."""
-    X, y = load_mnist_5k(flatten=True)
-    parts = train_test_split(X, y, test_size=0.2, stratify=True, rng=seed)
-    for a in parts:
-        a.flags.writeable = False
-    return parts
 
 
 def make_mlp(depth: int, hidden: int, batchnorm: bool, seed: int) -> Sequential:
@@ -94,7 +83,7 @@ class BatchNormTraining(Demo):
 
     def frames(self, values: Values) -> Iterator[Frame]:
         seed = values["seed"]
-        X_train, X_val, y_train, y_val = digits(seed)
+        X_train, y_train, X_val, y_val = split_digits(1000, seed, flatten=True)
         loss_fn = CrossEntropyLoss()
         nets = {name: make_mlp(values["depth"], values["hidden"], name == "bn", seed + 10)
                 for name in NAMES}
@@ -169,8 +158,8 @@ class BatchNormTraining(Demo):
         acc_ax.legend(loc="lower right", fontsize=9)
         legend_texts = dict(zip(NAMES, loss_legend.get_texts(), strict=True))
 
-        loss_x, loss_y = Limits(loss_ax, "x"), Limits(loss_ax, "y", slack=0.3)
-        acc_x = Limits(acc_ax, "x")
+        loss_x, loss_y = FitLimits(loss_ax, "x"), FitLimits(loss_ax, "y", slack=0.3)
+        acc_x = FitLimits(acc_ax, "x")
         shown_alive = dict.fromkeys(NAMES, True)
         # the label of the chance level sits on the stalled loss curve and is drawn over it
         changed = [*(artist for name in NAMES for artist in (raw[name], smooth[name], acc[name])),

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from quizapp.content.model import Text
-from quizapp.demos._networks import BLUE, ORANGE, digits, draw_order, steps_only, t
-from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values, finite, grow_limit
+from quizapp.demos._networks import draw_order, steps_only
+from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values, finite, tr
+from quizapp.demos.digits import split_digits
+from quizapp.demos.plotting import BLUE, ORANGE, grow_limit
 from quizapp.trainer import (
     Adam,
     Conv2d,
@@ -122,7 +124,7 @@ class CnnVsMlp(Demo):
     steps = 300
 
     def frames(self, values: Values) -> Iterator[Frame]:
-        X_train, y_train, X_test, y_test = digits(SIZE)
+        X_train, y_train, X_test, y_test = split_digits(1000, 0, size=SIZE)
         X_eval, y_eval = X_test[:N_EVAL], y_test[:N_EVAL]
         seed = int(values["seed"])
         models = {"cnn": make_cnn(int(values["conv1"]), int(values["conv2"]), seed),
@@ -167,10 +169,10 @@ class CnnVsMlp(Demo):
         ys = np.arange(len(rows))[::-1].astype(float)
         ys[: len(count_layers(cnn, "cnn"))] += 0.6  # a gap between the two models
         bar_ax.barh(ys, [r.macs for r in rows], height=0.7, color=[colors[r.model] for r in rows],
-                    alpha=0.25, label=t(lang, "이미지당 곱셈-덧셈", "multiply-adds per image"))
+                    alpha=0.25, label=tr(lang, "이미지당 곱셈-덧셈", "multiply-adds per image"))
         bar_ax.barh(ys, [r.params for r in rows], height=0.7,
                     color=[colors[r.model] for r in rows],
-                    label=t(lang, "파라미터 수", "parameters"))
+                    label=tr(lang, "파라미터 수", "parameters"))
         for y, r in zip(ys, rows, strict=True):
             bar_ax.text(1.3, y, f"{r.formula} = {r.params:,}", va="center", fontsize=8.5,
                         bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none",
@@ -179,10 +181,10 @@ class CnnVsMlp(Demo):
         bar_ax.set_xlim(1, max(r.macs for r in rows) * 3)
         bar_ax.set_yticks(ys, [f"{r.model.upper()} {r.name}" for r in rows])
         totals = {"cnn": n_params(cnn), "mlp": n_params(mlp)}
-        bar_ax.set_title(t(lang, f"파라미터: CNN {totals['cnn']:,} vs MLP {totals['mlp']:,}",
-                           f"Parameters: CNN {totals['cnn']:,} vs MLP {totals['mlp']:,}"),
+        bar_ax.set_title(tr(lang, f"파라미터: CNN {totals['cnn']:,} vs MLP {totals['mlp']:,}",
+                            f"Parameters: CNN {totals['cnn']:,} vs MLP {totals['mlp']:,}"),
                          fontsize=10.5)
-        bar_ax.set_xlabel(t(lang, "개수 (로그)", "count (log)"))
+        bar_ax.set_xlabel(tr(lang, "개수 (로그)", "count (log)"))
         bar_ax.legend(loc="lower right", fontsize=8)
         bar_ax.grid(alpha=0.3, axis="x", which="major")
 
@@ -193,9 +195,9 @@ class CnnVsMlp(Demo):
         chance = acc_ax.axhline(0.1, color="black", linestyle=":", linewidth=1)
         acc_ax.set_ylim(0, 1)
         acc_ax.set_xlim(0, max(40, self.steps - 1))  # a headless run's last step; grows past it
-        acc_ax.set_xlabel(t(lang, "스텝 (Adam, 같은 미니배치)", "step (Adam, same mini-batches)"))
-        acc_ax.set_ylabel(t(lang, f"테스트 정확도 ({N_EVAL}장)",
-                            f"test accuracy ({N_EVAL} images)"))
+        acc_ax.set_xlabel(tr(lang, "스텝 (Adam, 같은 미니배치)", "step (Adam, same mini-batches)"))
+        acc_ax.set_ylabel(tr(lang, f"테스트 정확도 ({N_EVAL}장)",
+                             f"test accuracy ({N_EVAL} images)"))
         acc_title = acc_ax.set_title("", fontsize=10.5)
         acc_ax.legend(loc="lower right", fontsize=8)
         acc_ax.grid(alpha=0.3)
@@ -208,7 +210,7 @@ class CnnVsMlp(Demo):
             lines["cnn"].set_data(hist[:, 0], hist[:, 1])
             lines["mlp"].set_data(hist[:, 0], hist[:, 2])
             grow_limit(acc_ax, frame["step"], "x")
-            acc_title.set_text(t(
+            acc_title.set_text(tr(
                 lang, f"스텝 {hist[-1, 0]:.0f}: CNN {hist[-1, 1]:.1%}, MLP {hist[-1, 2]:.1%}",
                 f"Step {hist[-1, 0]:.0f}: CNN {hist[-1, 1]:.1%}, MLP {hist[-1, 2]:.1%}"))
             return changing

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from quizapp.content.model import Text
-from quizapp.demos._regularization import MUTED, WITH, WITHOUT, Limits, tr
-from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values
+from quizapp.demos._regularization import MUTED, WITH, WITHOUT
+from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values, tr
+from quizapp.demos.plotting import FitLimits
 from quizapp.trainer import Ridge, load_mnist_5k
 
 if TYPE_CHECKING:
@@ -137,8 +138,8 @@ class DataSplits(Demo):
         gap_patch = Polygon(np.zeros((2, 2)), closed=True, facecolor=WITHOUT, alpha=0.12, lw=0)
         curve_ax.add_patch(gap_patch)
 
-        scatter_x, scatter_y = Limits(scatter_ax, "x", 0.15), Limits(scatter_ax, "y", 0.15)
-        curve_x, curve_y = Limits(curve_ax, "x"), Limits(curve_ax, "y", 0.15)
+        scatter_x, scatter_y = FitLimits(scatter_ax, "x", 0.15), FitLimits(scatter_ax, "y", 0.15)
+        curve_x, curve_y = FitLimits(curve_ax, "x"), FitLimits(curve_ax, "y", 0.15)
         # the legend overlaps the info box and is drawn over it, so it is redrawn after it
         changed = [cloud, star, drop, gap_patch, sel_line, test_line, info, curve_legend]
 

@@ -15,17 +15,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from quizapp.content.model import Text
-from quizapp.demos._regularization import (
-    HUGE_EPOCHS,
-    ORANGE,
-    WITH,
-    WITHOUT,
-    Ceiling,
-    Limits,
-    next_epoch,
-    tr,
-)
-from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values, finite
+from quizapp.demos._regularization import HUGE_EPOCHS, WITH, WITHOUT, next_epoch
+from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values, finite, tr
+from quizapp.demos.plotting import ORANGE, Ceiling, FitLimits
 from quizapp.trainer import (
     Adam,
     CrossEntropyLoss,
@@ -185,9 +177,9 @@ class DropoutDemo(Demo):
                                    bbox={"facecolor": "white", "alpha": 0.85,
                                          "edgecolor": "#ccc"})
 
-        loss_x, loss_y = Limits(loss_ax, "x"), Limits(loss_ax, "y", slack=0.3)
+        loss_x, loss_y = FitLimits(loss_ax, "x"), FitLimits(loss_ax, "y", slack=0.3)
         probe_top = Ceiling()  # the probe panel's scale, raised in jumps (so no extra slack)
-        probe_x, probe_y = Limits(probe_ax, "x", slack=0.0), Limits(probe_ax, "y", slack=0.0)
+        probe_x, probe_y = FitLimits(probe_ax, "x", slack=0.0), FitLimits(probe_ax, "y", slack=0.0)
         changed = [val_lines["plain"], train_lines["plain"], val_lines["dropout"],
                    train_lines["dropout"], gap_text,
                    identity, scaled, one, mean, ratio_text]

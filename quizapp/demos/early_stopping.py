@@ -15,16 +15,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from quizapp.content.model import Text
-from quizapp.demos._regularization import (
-    EXTRA,
-    HUGE_EPOCHS,
-    WITH,
-    WITHOUT,
-    Limits,
-    next_epoch,
-    tr,
-)
-from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values, finite
+from quizapp.demos._regularization import EXTRA, HUGE_EPOCHS, WITH, WITHOUT, next_epoch
+from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values, finite, tr
+from quizapp.demos.plotting import FitLimits
 from quizapp.trainer import (
     Adam,
     DataLoader,
@@ -193,7 +186,7 @@ class EarlyStoppingDemo(Demo):
         fit_ax.legend(loc="lower right", fontsize=8)
         fit_ax.set_xlim(-1.1, 1.1)
 
-        loss_x, loss_y = Limits(loss_ax, "x"), Limits(loss_ax, "y", slack=0.3)
+        loss_x, loss_y = FitLimits(loss_ax, "x"), FitLimits(loss_ax, "y", slack=0.3)
         # the data points and the axes' limits of the right panel are fixed for a run; the
         # curves run under the loss legend, so it is redrawn over them
         changed = [val_lines["plain"], train_lines["plain"], val_lines["l2"], train_lines["l2"],

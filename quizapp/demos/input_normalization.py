@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from quizapp.content.model import Text
-from quizapp.demos._optimization import PALETTE, Limits, tr
-from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values
+from quizapp.demos._optimization import PALETTE
+from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values, tr
+from quizapp.demos.plotting import PresetLimits
 from quizapp.trainer import (
     SGD,
     DataLoader,
@@ -66,7 +67,8 @@ class _Problem:
         eig = np.linalg.eigvalsh(2.0 * self.A)
         self.lam_min, self.lam_max = float(eig[0]), float(eig[-1])
         self.lr = lr_mult / self.lam_max
-        self.model = Linear(2, 1, bias=False).double()
+        self.model = Linear(2, 1, bias=False)
+        self.model.double()  # casts in place
         init.zeros_(self.model.weight)
         self.loss_fn = MSELoss()
         loader = DataLoader(X, y, batch_size=n)  # one batch: full-batch gradient descent
@@ -76,7 +78,8 @@ class _Problem:
     def loss(self, w: np.ndarray) -> np.ndarray:
         """MSE at weights ``w`` (..., 2)."""
         quad = np.einsum("...i,ij,...j->...", w, self.A, w)
-        return quad - 2.0 * (w @ self.b) + self.c
+        mse: np.ndarray = quad - 2.0 * (w @ self.b) + self.c
+        return mse
 
     def predicted_steps(self) -> float:
         """Steps for the excess loss to shrink by TOL, from the slowest factor |1 - ηλ|."""
@@ -90,7 +93,8 @@ class _Problem:
     def step(self) -> np.ndarray:
         while not isinstance(next(self.fit), StepMetrics):
             pass
-        return self.model.weight.data[0].copy()
+        weights: np.ndarray = self.model.weight.data[0].copy()
+        return weights
 
 
 class InputNormalization(Demo):
@@ -225,9 +229,9 @@ class InputNormalization(Demo):
 
         # start with room for a default-length run; the excess starts at 1 and bottoms out
         # at the floor TOL·1e-3
-        fit_steps = Limits(loss_ax, "x", (0, (self.steps - 1) * int(values["per_frame"])),
-                           jump=2.0)
-        fit_loss = Limits(loss_ax, "y", (TOL * 1e-3, 3.0), log=True, floor=TOL * 1e-3)
+        fit_steps = PresetLimits(loss_ax, "x", (0, (self.steps - 1) * int(values["per_frame"])),
+                                 jump=2.0)
+        fit_loss = PresetLimits(loss_ax, "y", (TOL * 1e-3, 3.0), log=True, floor=TOL * 1e-3)
         # the status text changes only when a run converges: it stays in the background (text
         # is slow to draw on every blit) and those rare frames ask for a full redraw
         changed: list[Artist] = [*lines.values(), *heads.values(), *curves.values()]

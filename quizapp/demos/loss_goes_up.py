@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from quizapp.content.model import Text
-from quizapp.demos._optimization import PALETTE, PLAIN, Limits, tr
-from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values, finite
+from quizapp.demos._optimization import PALETTE, PLAIN
+from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values, finite, tr
+from quizapp.demos.plotting import PresetLimits
 from quizapp.trainer import (
     SGD,
     DataLoader,
@@ -219,9 +220,9 @@ class LossGoesUp(Demo):
                        for path in planned_paths(values, horizon)]
         quad_low = min(float(loss.min()) for loss in quad_losses)
         quad_high = max(1e-12, *(float(loss.max()) for loss in quad_losses))
-        fit_steps = [Limits(ax, "x", (0, horizon), jump=2.0) for ax in (quad_ax, mb_ax)]
-        fit_quad = Limits(quad_ax, "y", (max(quad_low, 1e-30) * 0.3, quad_high * 3), log=True)
-        fit_mb = Limits(mb_ax, "y", (0.1, 25.0), log=True)
+        fit_steps = [PresetLimits(ax, "x", (0, horizon), jump=2.0) for ax in (quad_ax, mb_ax)]
+        fit_quad = PresetLimits(quad_ax, "y", (max(quad_low, 1e-30) * 0.3, quad_high * 3), log=True)
+        fit_mb = PresetLimits(mb_ax, "y", (0.1, 25.0), log=True)
         shown_alive = [True] * len(names)
         changed: list[Artist] = [*lines, *curves, batch_line, mini_line, full_line, ups, count]
 

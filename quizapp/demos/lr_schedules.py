@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from quizapp.content.model import Text
-from quizapp.demos._optimization import PALETTE, PLAIN, Limits, tr
-from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values
+from quizapp.demos._optimization import PALETTE, PLAIN
+from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values, tr
+from quizapp.demos.plotting import PresetLimits
 from quizapp.trainer import (
     SGD,
     CosineAnnealingLR,
@@ -200,7 +201,7 @@ class LrSchedules(Demo):
 
         # the first frame sets the top (2 × the starting excess); decaying schedules reach
         # ~1e-6 by default, so start with that much room below
-        fit_loss = Limits(loss_ax, "y", (5e-7, 1.0), log=True)
+        fit_loss = PresetLimits(loss_ax, "y", (5e-7, 1.0), log=True)
         shown_alive = dict.fromkeys(SCHEDULES, True)
         changed: list[Artist] = [*lines.values(), *curves.values()]
 

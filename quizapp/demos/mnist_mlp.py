@@ -13,18 +13,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from quizapp.content.model import Text
-from quizapp.demos._networks import BLUE, GREEN, ORANGE, RED, digits, draw_order, steps_only, t
-from quizapp.demos.base import (
-    Choice,
-    Demo,
-    Frame,
-    Param,
-    Trace,
-    Update,
-    Values,
-    finite,
-    grow_limit,
-)
+from quizapp.demos._networks import draw_order, steps_only
+from quizapp.demos.base import Choice, Demo, Frame, Param, Trace, Update, Values, finite, tr
+from quizapp.demos.digits import split_digits
+from quizapp.demos.plotting import BLUE, CRIMSON, GREEN, ORANGE, grow_limit
 from quizapp.trainer import (
     SGD,
     Adam,
@@ -109,7 +101,7 @@ class MnistMlp(Demo):
     steps = 400
 
     def frames(self, values: Values) -> Iterator[Frame]:
-        X_train, y_train, X_test, y_test = digits(28)
+        X_train, y_train, X_test, y_test = split_digits(1000, 0)
         seed = int(values["seed"])
         model = make_model(int(values["hidden"]), seed)
         opt = make_optimizer(values["optimizer"], model, float(values["lr"]))
@@ -154,19 +146,19 @@ class MnistMlp(Demo):
         img_ax = figure.add_subplot(grid[:, 2])
 
         (train_line,) = acc_ax.plot([], [], color=ORANGE, linewidth=1.6,
-                                    label=t(lang, "훈련", "train"))
+                                    label=tr(lang, "훈련", "train"))
         (test_line,) = acc_ax.plot([], [], color=BLUE, linewidth=1.8,
-                                   label=t(lang, "테스트", "test"))
+                                   label=tr(lang, "테스트", "test"))
         chance = acc_ax.axhline(0.1, color="black", linestyle=":", linewidth=1)
-        chance_text = acc_ax.text(0.98, 0.12, t(lang, "우연 수준 10%", "chance 10%"),
+        chance_text = acc_ax.text(0.98, 0.12, tr(lang, "우연 수준 10%", "chance 10%"),
                                   fontsize=8, ha="right",
                                   transform=acc_ax.get_yaxis_transform())
         acc_ax.set_ylim(0, 1.0)
         acc_ax.set_xlim(0, max(50, self.steps - 1))  # a headless run's last step; grows past it
-        acc_ax.set_xlabel(t(lang, "스텝 (미니배치)", "step (mini-batch)"), fontsize=9)
-        acc_ax.set_ylabel(t(lang, "정확도", "accuracy"))
+        acc_ax.set_xlabel(tr(lang, "스텝 (미니배치)", "step (mini-batch)"), fontsize=9)
+        acc_ax.set_ylabel(tr(lang, "정확도", "accuracy"))
         acc_title = acc_ax.set_title("", fontsize=10)
-        acc_ax.legend(loc="center right", fontsize=8)
+        legend = acc_ax.legend(loc="center right", fontsize=8)
         acc_ax.grid(alpha=0.3)
 
         code_ax.axis("off")
@@ -179,12 +171,12 @@ class MnistMlp(Demo):
                   for j in range(10)] for i in range(10)]
         conf_ax.set_xticks(range(10))
         conf_ax.set_yticks(range(10))
-        conf_ax.set_xlabel(t(lang, "예측", "predicted"))
-        conf_ax.set_ylabel(t(lang, "실제", "true"))
-        conf_ax.set_title(t(lang, "혼동 행렬 (테스트 1000장)", "Confusion matrix (1000 test)"),
+        conf_ax.set_xlabel(tr(lang, "예측", "predicted"))
+        conf_ax.set_ylabel(tr(lang, "실제", "true"))
+        conf_ax.set_title(tr(lang, "혼동 행렬 (테스트 1000장)", "Confusion matrix (1000 test)"),
                           fontsize=10)
 
-        _, _, X_test, y_test = digits(28)
+        _, _, X_test, y_test = split_digits(1000, 0)
         picks = sample_indices(y_test)
         tiles = X_test[picks, 0]
         size = 30
@@ -195,7 +187,7 @@ class MnistMlp(Demo):
         img_ax.imshow(montage, cmap="gray", vmin=0, vmax=1)
         img_ax.set_xticks([])
         img_ax.set_yticks([])
-        img_ax.set_title(t(lang, "테스트 예측 (빨강 = 오답)", "Test predictions (red = wrong)"),
+        img_ax.set_title(tr(lang, "테스트 예측 (빨강 = 오답)", "Test predictions (red = wrong)"),
                          fontsize=10)
         labels = []
         for k in range(N_SAMPLES):
@@ -205,7 +197,7 @@ class MnistMlp(Demo):
         # the chance line and its label, the spines and the legend lie on top of the curves:
         # they are redrawn after them
         changing = draw_order([train_line, test_line, chance, chance_text,
-                               *acc_ax.spines.values(), acc_ax.get_legend(), acc_title, image,
+                               *acc_ax.spines.values(), legend, acc_title, image,
                                *conf_ax.spines.values(),
                                *(cell for row in cells for cell in row), *labels])
 
@@ -214,7 +206,7 @@ class MnistMlp(Demo):
             train_line.set_data(hist[:, 0], hist[:, 1])
             test_line.set_data(hist[:, 0], hist[:, 2])
             grow_limit(acc_ax, frame["step"], "x")
-            acc_title.set_text(t(
+            acc_title.set_text(tr(
                 lang, f"정확도 — 스텝 {hist[-1, 0]:.0f}, 테스트 {hist[-1, 2]:.1%}",
                 f"Accuracy — step {hist[-1, 0]:.0f}, test {hist[-1, 2]:.1%}"))
             confusion = frame["confusion"]
@@ -229,7 +221,7 @@ class MnistMlp(Demo):
             for label, pred, true in zip(labels, frame["sample_pred"], frame["sample_true"],
                                          strict=True):
                 label.set_text(str(pred))
-                label.set_color(GREEN if pred == true else RED)
+                label.set_color(GREEN if pred == true else CRIMSON)
             return changing
 
         return update

@@ -8,30 +8,30 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import numpy as np
+from numpy.typing import NDArray
 
 from quizapp.content.model import Text
-from quizapp.demos.base import (
-    Choice,
-    Demo,
-    Frame,
-    Param,
-    Trace,
-    Update,
-    Values,
-    finite,
-    grow_limit,
-)
+from quizapp.demos.base import Choice, Demo, Frame, Param, Trace, Update, Values, finite, tr
+from quizapp.demos.plotting import BLUE, GREEN, GREY, ORANGE, PURPLE, RED, grow_limit
 from quizapp.trainer import SGD, Adagrad, Adam, Optimizer, Parameter, RMSprop
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
     from matplotlib.figure import Figure
 
-Vec = np.ndarray
+Vec = NDArray[np.float64]
+#: A coordinate: one point (floats) or a grid of points (arrays), for ``LossFn``.
+C = TypeVar("C", float, Vec)
 ESCAPED = 1e6  # a coordinate beyond this means the optimizer has diverged
+
+
+class LossFn(Protocol):
+    """A loss surface f(x, y), at one point or at every point of a grid."""
+
+    def __call__(self, x: C, y: C, /) -> C: ...
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class Surface:
     """A 2-D loss function with its exact gradient, a start point and a view window."""
 
     label: Text
-    f: Callable[[Vec, Vec], Vec]
+    f: LossFn
     grad: Callable[[Vec], Vec]
     start: tuple[float, float]
     xlim: tuple[float, float]
@@ -47,19 +47,19 @@ class Surface:
     minimum: tuple[float, float]
 
 
-def _ravine_f(x: Vec, y: Vec) -> Vec:
+def _ravine_f(x: C, y: C) -> C:
     return 0.5 * (x**2 + 20.0 * y**2)
 
 
-def _rosenbrock_f(x: Vec, y: Vec) -> Vec:
+def _rosenbrock_f(x: C, y: C) -> C:
     return (1 - x) ** 2 + 100.0 * (y - x**2) ** 2
 
 
-def _saddle_f(x: Vec, y: Vec) -> Vec:
+def _saddle_f(x: C, y: C) -> C:
     return 0.5 * x**2 - 0.5 * y**2 + 0.125 * y**4
 
 
-def _beale_f(x: Vec, y: Vec) -> Vec:
+def _beale_f(x: C, y: C) -> C:
     return ((1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2
             + (2.625 - x + x * y**3) ** 2)
 
@@ -95,8 +95,7 @@ SURFACES: dict[str, Surface] = {
 }
 
 OPTIMIZERS = ("SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam")
-COLORS = dict(zip(OPTIMIZERS, ("#6e7781", "#d1242f", "#8250df", "#bf8700", "#1a7f37",
-                               "#0969da"), strict=True))
+COLORS = dict(zip(OPTIMIZERS, (GREY, RED, PURPLE, ORANGE, GREEN, BLUE), strict=True))
 
 
 def make_optimizer(name: str, p: Parameter, lr: float, adaptive_lr: float,
@@ -204,8 +203,8 @@ class OptimizerRace(Demo):
         contour_ax.set_xlim(surface.xlim)
         contour_ax.set_ylim(surface.ylim)
         contour_ax.set_title(surface.label.get(lang))
-        loss_ax.set_title("손실" if lang == "ko" else "Loss")
-        loss_ax.set_xlabel("스텝" if lang == "ko" else "step")
+        loss_ax.set_title(tr(lang, "손실", "Loss"))
+        loss_ax.set_xlabel(tr(lang, "스텝", "step"))
         loss_ax.set_yscale("symlog", linthresh=1e-3)
         loss_ax.grid(alpha=0.3)
         lines, heads, curves = {}, {}, {}
@@ -221,7 +220,7 @@ class OptimizerRace(Demo):
         loss_ax.set_xlim(0, 40)
         loss_ax.set_ylim(low, max(start_loss, 1e-3) * 3)
         shown_alive: dict[str, bool] = dict.fromkeys(OPTIMIZERS, True)
-        diverged_label = " (발산)" if lang == "ko" else " (diverged)"
+        diverged_label = tr(lang, " (발산)", " (diverged)")
 
         def update(frame: Frame) -> list[Artist] | None:
             for name in OPTIMIZERS:

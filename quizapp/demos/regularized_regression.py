@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from quizapp.content.model import Text
-from quizapp.demos._regularization import MUTED, WITH, WITHOUT, tr
-from quizapp.demos.base import Demo, Frame, Param, Update, Values
+from quizapp.demos._regularization import MUTED, WITH, WITHOUT
+from quizapp.demos.base import Demo, Frame, Param, Update, Values, tr
+from quizapp.demos.plotting import BLUE, GREEN, ORANGE, PURPLE, RED
 from quizapp.trainer import (
     ConvergenceWarning,
     ElasticNet,
@@ -33,10 +34,11 @@ if TYPE_CHECKING:
     from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
 
 N_ALPHAS = 60
 MODELS = ("ridge", "lasso", "elasticnet")
-INFORMATIVE_COLORS = ("#0969da", "#d1242f", "#1a7f37", "#8250df", "#bf8700", "#cf6a00")
+INFORMATIVE_COLORS = (BLUE, RED, GREEN, PURPLE, ORANGE, "#cf6a00")
 THETA = np.linspace(0.0, 2.0 * np.pi, 181)
 
 
@@ -53,7 +55,8 @@ def ellipse(center: np.ndarray, A: np.ndarray, excess: float) -> np.ndarray:
     vals, vecs = np.linalg.eigh(A)
     circle = np.stack([np.cos(THETA), np.sin(THETA)])
     pts = vecs @ (circle * np.sqrt(max(excess, 0.0) / vals)[:, None])
-    return (pts + center[:, None]).T
+    points: np.ndarray = (pts + center[:, None]).T
+    return points
 
 
 class RegularizedRegression(Demo):
@@ -146,7 +149,7 @@ class RegularizedRegression(Demo):
         n_feat, n_inf = values["n_features"], values["n_informative"]
         names = {"ridge": "Ridge (L2)", "lasso": "Lasso (L1)",
                  "elasticnet": f"ElasticNet (l1_ratio={values['l1_ratio']:g})"}
-        lines: dict[str, list] = {}
+        lines: dict[str, list[Line2D]] = {}
         title_offset = ScaledTranslation(0.0, rcParams["axes.titlepad"] / 72,
                                          figure.dpi_scale_trans)
         dots, marks, titles = {}, {}, {}

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from quizapp.demos.base import Demo, Frame, Values
+from quizapp.demos.plotting import CRIMSON
 
 DIVERGED = {"ko": "발산함 (NaN/overflow)", "en": "diverged (NaN/overflow)"}
 
@@ -96,5 +97,5 @@ def render_png(demo: Demo, values: Values, steps: int, out: Path, lang: str = "k
 def mark_diverged(figure: Any, lang: str) -> None:
     """Write a clear "diverged" banner across ``figure``."""
     figure.text(0.5, 0.5, DIVERGED[lang], ha="center", va="center", fontsize=22,
-                color="#cf222e", alpha=0.85, bbox={"facecolor": "white", "alpha": 0.8,
-                                                   "edgecolor": "#cf222e"})
+                color=CRIMSON, alpha=0.85, bbox={"facecolor": "white", "alpha": 0.8,
+                                                 "edgecolor": CRIMSON})

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from quizapp.content.model import Text
-from quizapp.demos._networks import BLUE, ORANGE, RED, draw_order, t
-from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values, finite, grow_limit
+from quizapp.demos._networks import draw_order
+from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values, finite, tr
+from quizapp.demos.plotting import BLUE, CRIMSON, ORANGE, grow_limit
 from quizapp.trainer import SGD, CrossEntropyLoss, MSELoss, Parameter, Sigmoid, softmax
 
 if TYPE_CHECKING:
@@ -126,15 +127,15 @@ class SoftmaxCrossEntropy(Demo):
         # -- probabilities, target and gradient per class --------------------------------
         classes = np.arange(K)
         p_bars = bar_ax.bar(classes - 0.2, np.zeros(K), width=0.38, color=BLUE,
-                            label=t(lang, "p = softmax(z/T)", "p = softmax(z/T)"))
-        g_bars = bar_ax.bar(classes + 0.2, np.zeros(K), width=0.38, color=RED,
-                            label=t(lang, "기울기 p − q", "gradient p − q"))
+                            label=tr(lang, "p = softmax(z/T)", "p = softmax(z/T)"))
+        g_bars = bar_ax.bar(classes + 0.2, np.zeros(K), width=0.38, color=CRIMSON,
+                            label=tr(lang, "기울기 p − q", "gradient p − q"))
         targets = bar_ax.scatter(classes - 0.2, q, marker="_", s=500, color="black",
-                                 linewidths=2, zorder=3, label=t(lang, "목표 q", "target q"))
+                                 linewidths=2, zorder=3, label=tr(lang, "목표 q", "target q"))
         baseline = bar_ax.axhline(0, color="black", linewidth=0.6)
         bar_ax.set_ylim(-1.1, 1.25)
-        bar_ax.set_xticks(classes, [t(lang, "0 (정답)", "0 (true)"), "1", "2", "3"])
-        bar_ax.set_xlabel(t(lang, "클래스", "class"))
+        bar_ax.set_xticks(classes, [tr(lang, "0 (정답)", "0 (true)"), "1", "2", "3"])
+        bar_ax.set_xlabel(tr(lang, "클래스", "class"))
         bar_title = bar_ax.set_title("", fontsize=10)
         bar_ax.legend(loc="upper right", fontsize=8)
         # the y grid, drawn as lines of its own: it lies on top of the bars, so it is redrawn
@@ -149,13 +150,13 @@ class SoftmaxCrossEntropy(Demo):
 
         # -- probability of the true class over training ---------------------------------
         (ce_curve,) = curve_ax.plot([], [], color=BLUE, linewidth=1.8,
-                                    label=t(lang, "소프트맥스 + CE", "softmax + CE"))
+                                    label=tr(lang, "소프트맥스 + CE", "softmax + CE"))
         (mse_curve,) = curve_ax.plot([], [], color=ORANGE, linewidth=1.8,
-                                     label=t(lang, "시그모이드 + MSE", "sigmoid + MSE"))
+                                     label=tr(lang, "시그모이드 + MSE", "sigmoid + MSE"))
         curve_ax.set_ylim(-0.02, 1.02)
         curve_ax.set_xlim(0, max(20, self.steps))  # grows in jumps past the headless length
-        curve_ax.set_xlabel(t(lang, "스텝 (SGD)", "step (SGD)"))
-        curve_ax.set_title(t(lang, "정답 클래스의 예측 확률", "Predicted prob. of the true class"),
+        curve_ax.set_xlabel(tr(lang, "스텝 (SGD)", "step (SGD)"))
+        curve_ax.set_title(tr(lang, "정답 클래스의 예측 확률", "Predicted prob. of the true class"),
                            fontsize=10)
         curve_ax.legend(loc="center right", fontsize=8)
         curve_ax.grid(alpha=0.3)
@@ -174,10 +175,10 @@ class SoftmaxCrossEntropy(Demo):
         sat_ax.set_yscale("log")
         sat_ax.set_ylim(1e-4, 2.0 / min(temp, 1.0))
         sat_ax.set_xlim(0, 1)
-        sat_ax.set_xlabel(t(lang, "정답 클래스의 예측 확률", "predicted prob. of the true class"))
-        sat_ax.set_ylabel(t(lang, "|∂L/∂z_정답|", "|∂L/∂z_true|"))
-        sat_ax.set_title(t(lang, "포화: 틀렸는데 기울기가 작다",
-                           "Saturation: wrong yet tiny gradient"), fontsize=10)
+        sat_ax.set_xlabel(tr(lang, "정답 클래스의 예측 확률", "predicted prob. of the true class"))
+        sat_ax.set_ylabel(tr(lang, "|∂L/∂z_정답|", "|∂L/∂z_true|"))
+        sat_ax.set_title(tr(lang, "포화: 틀렸는데 기울기가 작다",
+                            "Saturation: wrong yet tiny gradient"), fontsize=10)
         sat_ax.legend(loc="lower center", fontsize=7.5)
         sat_ax.grid(alpha=0.3, which="both")
 
@@ -197,7 +198,7 @@ class SoftmaxCrossEntropy(Demo):
                 g_bars[i].set_height(grad[i])
                 bar_labels[i].set_position((i - 0.2, max(p[i], q[i]) + 0.02))
                 bar_labels[i].set_text(f"{p[i]:.2f}")
-            bar_title.set_text(t(
+            bar_title.set_text(tr(
                 lang, f"CE 손실 {frame['loss_ce']:.3f}  (스텝 {frame['step']}, {setting})",
                 f"CE loss {frame['loss_ce']:.3f}  (step {frame['step']}, {setting})"))
             n = len(frame["p_true"]["ce"])

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from quizapp.content.model import Text
-from quizapp.demos._networks import BLUE, GREEN, GREY, ORANGE, draw_order, t
-from quizapp.demos.base import Choice, Demo, Frame, Param, Update, Values, grow_limit
+from quizapp.demos._networks import draw_order
+from quizapp.demos.base import Choice, Demo, Frame, Param, Update, Values, tr
+from quizapp.demos.plotting import BLUE, GREEN, GREY, ORANGE, grow_limit
 from quizapp.trainer import Linear, Module, ReLU, Tanh, init
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def small_init_std(activation: str, width: int, layer: int) -> float:
     """
     gain = 1e-4 * width
     if activation == "tanh":
-        std = gain ** (layer / 2)
+        std: float = gain ** (layer / 2)
     else:
         variance = gain * (gain / 2) ** (layer - 1)
         std = float(np.sqrt(variance * (0.5 - 0.5 / np.pi)))
@@ -158,26 +159,26 @@ class WeightInit(Demo):
         hist_ax.set_ylim(depth + 0.6, 0.1)
         hist_ax.set_xlim(low, high)
         hist_ax.set_yticks(range(1, depth + 1) if depth <= 12 else range(1, depth + 1, 2))
-        hist_ax.set_ylabel(t(lang, "층", "layer"))
-        hist_ax.set_xlabel(t(lang, f"{act_label} 출력값", f"{act_label} output")
-                           + (t(lang, " (0인 값 제외)", " (zeros left out)")
+        hist_ax.set_ylabel(tr(lang, "층", "layer"))
+        hist_ax.set_xlabel(tr(lang, f"{act_label} 출력값", f"{act_label} output")
+                           + (tr(lang, " (0인 값 제외)", " (zeros left out)")
                               if activation == "relu" else ""))
-        hist_ax.set_title(t(lang, f"층별 히스토그램: {INITS[chosen][0].ko}",
-                            f"Histogram per layer: {INITS[chosen][0].en}"), fontsize=11)
+        hist_ax.set_title(tr(lang, f"층별 히스토그램: {INITS[chosen][0].ko}",
+                             f"Histogram per layer: {INITS[chosen][0].en}"), fontsize=11)
         hist_ax.spines[["right", "top"]].set_visible(False)
 
         lines = {}
         for kind, (label, c) in INITS.items():
-            text = label.get(lang) + (t(lang, " (std = 0)", " (std = 0)") if kind == "zero"
+            text = label.get(lang) + (tr(lang, " (std = 0)", " (std = 0)") if kind == "zero"
                                       else "")
             (lines[kind],) = std_ax.plot([], [], marker="o", markersize=3.5, color=c,
                                          linewidth=2.6 if kind == chosen else 1.3, label=text)
         std_ax.set_yscale("log")
         std_ax.set_xlim(0.5, depth + 0.5)
-        std_ax.set_xlabel(t(lang, "층", "layer"))
-        std_ax.set_ylabel(t(lang, "활성값 표준편차 (로그)", "activation std (log)"))
-        std_ax.set_title(t(lang, f"층별 표준편차 ({act_label}, 입력 std = 1)",
-                           f"Std per layer ({act_label}, input std = 1)"), fontsize=11)
+        std_ax.set_xlabel(tr(lang, "층", "layer"))
+        std_ax.set_ylabel(tr(lang, "활성값 표준편차 (로그)", "activation std (log)"))
+        std_ax.set_title(tr(lang, f"층별 표준편차 ({act_label}, 입력 std = 1)",
+                            f"Std per layer ({act_label}, input std = 1)"), fontsize=11)
         std_ax.legend(loc="lower left", fontsize=8)
         std_ax.grid(alpha=0.3, which="both")
         # the small init's std shrinks geometrically: fix the log range for the whole depth up
