@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from _networks_blit import blit_check
+from blit_check import full_redraws
 
 from quizapp.demos.activations import Activations
 from quizapp.demos.runner import DemoRun
@@ -42,4 +42,4 @@ def test_large_learning_rate_kills_relus_and_dead_units_get_no_gradient() -> Non
 
 def test_frames_blit_with_steady_limits() -> None:
     # the gradient axis is fitted on the first frame with norms, then moves only rarely
-    assert blit_check(Activations(), Activations.defaults(), 40) <= 2
+    assert full_redraws(Activations(), Activations.defaults(), 40) <= 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from _networks_blit import blit_check
+from blit_check import full_redraws
 
 from quizapp.demos.backprop_graph import BACKWARD, FORWARD, NODES, BackpropGraph
 from quizapp.demos.runner import DemoRun
@@ -47,4 +47,4 @@ def test_a_huge_step_makes_the_numerical_gradient_visibly_wrong() -> None:
 
 
 def test_frames_blit_with_steady_limits() -> None:
-    assert blit_check(BackpropGraph(), BackpropGraph.defaults(), 20) == 0
+    assert full_redraws(BackpropGraph(), BackpropGraph.defaults(), 20) == 0

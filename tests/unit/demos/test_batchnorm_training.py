@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from _regularization_blit import full_redraws
+from blit_check import full_redraws
 
 from quizapp.demos.batchnorm_training import STEPS_PER_FRAME, BatchNormTraining
 from quizapp.demos.runner import DemoRun

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from blit_check import full_redraws
 
 from quizapp.content import default_content_dir, load_library
 from quizapp.demos import DEMOS, Demo, demo_ref_problems, render_png
@@ -40,6 +41,12 @@ def test_declares_bilingual_text_and_valid_defaults(demo_id: str, demo: type[Dem
         assert param.label.ko and param.label.en
         for choice in param.choices:
             assert choice.label.ko and choice.label.en
+
+
+@pytest.mark.parametrize(("demo_id", "demo"), CATALOGUE, ids=[i for i, _ in CATALOGUE])
+def test_live_window_can_blit_most_frames(demo_id: str, demo: type[Demo]) -> None:
+    # A full redraw costs ~30x a blit; limits may grow in a few jumps early on, no more.
+    assert full_redraws(demo(), demo.defaults(), 30) <= 8
 
 
 def test_every_demo_is_linked_from_a_card_with_valid_presets() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from _networks_blit import blit_check
+from blit_check import full_redraws
 
 from quizapp.demos.cnn_vs_mlp import CnnVsMlp
 from quizapp.demos.runner import DemoRun
@@ -38,4 +38,4 @@ def test_cnn_has_far_fewer_parameters_for_similar_accuracy() -> None:
 
 
 def test_frames_blit_with_steady_limits() -> None:
-    assert blit_check(CnnVsMlp(), CnnVsMlp.defaults(), 12) == 0
+    assert full_redraws(CnnVsMlp(), CnnVsMlp.defaults(), 12) == 0

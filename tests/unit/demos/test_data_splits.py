@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from _regularization_blit import full_redraws
+from blit_check import full_redraws
 
 from quizapp.demos.data_splits import DataSplits
 from quizapp.demos.runner import DemoRun

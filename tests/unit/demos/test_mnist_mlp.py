@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from _networks_blit import blit_check
+from blit_check import full_redraws
 
 from quizapp.demos.mnist_mlp import EVAL_EVERY, MnistMlp, code_snippet
 from quizapp.demos.runner import DemoRun
@@ -34,4 +34,4 @@ def test_code_snippet_shows_the_chosen_settings() -> None:
 
 
 def test_frames_blit_with_steady_limits() -> None:
-    assert blit_check(MnistMlp(), MnistMlp.defaults(), 2 * EVAL_EVERY + 1) == 0
+    assert full_redraws(MnistMlp(), MnistMlp.defaults(), 2 * EVAL_EVERY + 1) == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from _networks_blit import blit_check
+from blit_check import full_redraws
 
 from quizapp.demos.runner import DemoRun
 from quizapp.demos.softmax_cross_entropy import TRUE, K, SoftmaxCrossEntropy
@@ -44,4 +44,4 @@ def test_confidently_wrong_sigmoid_mse_gradient_is_tiny_while_ce_is_near_one() -
 
 def test_frames_blit_with_steady_limits() -> None:
     demo = SoftmaxCrossEntropy()
-    assert blit_check(demo, demo.defaults(), demo.steps) == 0
+    assert full_redraws(demo, demo.defaults(), demo.steps) == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from _networks_blit import blit_check
+from blit_check import full_redraws
 
 from quizapp.demos.runner import DemoRun
 from quizapp.demos.weight_init import WeightInit
@@ -48,4 +48,4 @@ def test_zero_init_gives_identical_units() -> None:
 @pytest.mark.parametrize("settings", [{}, {"activation": "relu", "width": 16, "depth": 20},
                                       {"activation": "tanh", "width": 32, "depth": 20}])
 def test_frames_blit_and_the_std_axis_fits_every_layer_up_front(settings: dict) -> None:
-    assert blit_check(WeightInit(), WeightInit.resolve(settings), 20) == 0
+    assert full_redraws(WeightInit(), WeightInit.resolve(settings), 20) == 0
