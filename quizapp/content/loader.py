@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -132,13 +133,7 @@ def _checked_links(
             issues.append(Issue(path, _key_line(lines, "demo"), f"demo '{demo.id}': {problem}"))
         if problems:
             demo = None
-    if demo is card.demo and len(good_follow_ups) == len(card.follow_ups):
-        return card
-    return Card(
-        id=card.id, deck=card.deck, question=card.question, answer=card.answer, tags=card.tags,
-        follow_ups=tuple(good_follow_ups), demo=demo, quiz=card.quiz, sources=card.sources,
-        path=card.path,
-    )
+    return replace(card, follow_ups=tuple(good_follow_ups), demo=demo)
 
 
 def _parse_deck(path: Path) -> Deck:

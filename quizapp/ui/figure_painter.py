@@ -18,7 +18,6 @@ from typing import Any
 
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from matplotlib.figure import Figure
 from PySide6.QtGui import QResizeEvent
 
 FIGURE_WIDTH_IN = 10.0  # the width render_png uses
@@ -27,9 +26,6 @@ MIN_DPI = 40.0
 
 class DemoCanvas(FigureCanvasQTAgg):
     """A canvas whose figure is always ``FIGURE_WIDTH_IN`` inches wide."""
-
-    def __init__(self, figure: Figure) -> None:
-        super().__init__(figure)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
         width = event.size().width() * self.device_pixel_ratio

@@ -45,9 +45,6 @@ class FloatSlider(QWidget):
         self.set_value(value)
         self.slider.valueChanged.connect(self._moved)
 
-    def value(self) -> float:
-        return self._value
-
     def set_value(self, value: float) -> None:
         self._value = value
         self.slider.blockSignals(True)

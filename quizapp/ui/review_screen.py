@@ -25,7 +25,7 @@ from quizapp.ui.keys import latin_letter
 from quizapp.ui.math_images import MathImages
 from quizapp.ui.strings import tr
 
-GRADE_KEYS = {"again": 1, "hard": 2, "good": 3, "easy": 4}
+GRADE_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}  # keys of ui.strings
 GRADE_COLORS = {1: "#cf222e", 2: "#9a6700", 3: "#1a7f37", 4: "#0969da"}
 
 
@@ -206,9 +206,8 @@ class ReviewScreen(QWidget):
         if self.revealed:
             intervals = session.intervals()
             for rating, button in self.grade_buttons.items():
-                name = next(k for k, v in GRADE_KEYS.items() if v == rating)
                 label = format_interval(intervals[rating], "en" if mode == "en" else "ko")
-                button.setText(f"{tr(name, mode)}  {label}\n[{rating}]")
+                button.setText(f"{tr(GRADE_NAMES[rating], mode)}  {label}\n[{rating}]")
         for button in self.grade_buttons.values():
             button.setVisible(self.revealed)
 

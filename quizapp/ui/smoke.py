@@ -7,6 +7,7 @@ key press calls, checks the review is in the database through a separate connect
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 import time
@@ -25,8 +26,6 @@ def process_age_ms(fallback_started: float) -> float:
         with open("/proc/self/stat", encoding="ascii") as stat:
             fields = stat.read().rsplit(")", 1)[1].split()
         start_ticks = int(fields[19])  # field 22 "starttime", counted after the ")" field
-        import os
-
         ticks = os.sysconf("SC_CLK_TCK")
         with open("/proc/uptime", encoding="ascii") as uptime:
             up = float(uptime.read().split()[0])
