@@ -265,8 +265,8 @@ def _parse_quiz(value: Any, lines: list[str]) -> Quiz | None:
     if value is None:
         return None
     line = _key_line(lines, "quiz")
-    if not isinstance(value, dict) or set(value) - {"distractors", "keywords"}:
-        raise _FileError(line, "[quiz] takes only 'distractors' and 'keywords'")
+    if not isinstance(value, dict) or set(value) - {"answer", "distractors", "keywords"}:
+        raise _FileError(line, "[quiz] takes only 'answer', 'distractors' and 'keywords'")
     parts: dict[str, dict[str, list[str]]] = {}
     for part in ("distractors", "keywords"):
         table = value.get(part, {})
@@ -276,7 +276,25 @@ def _parse_quiz(value: Any, lines: list[str]) -> Quiz | None:
             raise _FileError(_key_line(lines, part),
                              f"quiz.{part} must be a table of ko/en lists of strings")
         parts[part] = {lang: list(table.get(lang, [])) for lang in LANGUAGES}
-    return Quiz(distractors=parts["distractors"], keywords=parts["keywords"])
+    keywords = parts["keywords"]
+    if len(keywords["ko"]) != len(keywords["en"]):
+        raise _FileError(_key_line(lines, "keywords"),
+                         f"quiz.keywords: ko has {len(keywords['ko'])} entries and en has "
+                         f"{len(keywords['en'])}; the lists are aligned concept by concept")
+    for lang in LANGUAGES:
+        for entry in keywords[lang]:
+            if any(not form.strip() for form in entry.split("|")):
+                raise _FileError(_line_of(lines, entry),
+                                 f"quiz.keywords.{lang}: empty alternative in {entry!r}")
+    answer = value.get("answer")
+    if answer is not None and not (
+        isinstance(answer, dict) and set(answer) == set(LANGUAGES)
+        and all(isinstance(answer[lang], str) and answer[lang].strip() for lang in LANGUAGES)
+    ):
+        raise _FileError(_key_line(lines, "answer"),
+                         "quiz.answer must be a table with non-empty ko and en strings")
+    return Quiz(distractors=parts["distractors"], keywords=keywords,
+                answer=Text(ko=answer["ko"].strip(), en=answer["en"].strip()) if answer else None)
 
 
 def _is_string_list(value: Any) -> bool:
@@ -285,7 +303,7 @@ def _is_string_list(value: Any) -> bool:
 
 def _key_line(lines: Iterable[str], key: str) -> int:
     """1-based number of the line that sets ``key`` (``key =`` or a ``[key]`` table header)."""
-    pattern = re.compile(rf"^\s*(\[+\s*)?{re.escape(key)}\b")
+    pattern = re.compile(rf"^\s*(\[+\s*)?([\w-]+\.)*{re.escape(key)}\b")
     for number, line in enumerate(lines, start=1):
         if pattern.match(line):
             return number

@@ -36,13 +36,21 @@ class DemoRef:
 
 @dataclass(frozen=True)
 class Quiz:
-    """Material for quiz and mock-interview modes: wrong answers and key terms per language."""
+    """Material for quiz and mock-interview modes.
+
+    ``answer`` is the short correct answer (one sentence per language), shown among the
+    ``distractors`` in multiple choice. ``keywords`` are the concepts a good answer names: the
+    ``ko`` and ``en`` lists are aligned concept by concept, and an entry may list alternative
+    surface forms separated by ``|`` (``"과적합|오버피팅"``).
+    """
 
     distractors: dict[str, list[str]]
     keywords: dict[str, list[str]]
+    answer: Text | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "answer": self.answer.to_json() if self.answer else None,
             "distractors": {k: list(v) for k, v in self.distractors.items()},
             "keywords": {k: list(v) for k, v in self.keywords.items()},
         }

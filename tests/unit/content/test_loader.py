@@ -95,3 +95,39 @@ def test_json_shape(small_content: Path) -> None:
     assert set(card) == {"id", "deck", "tags", "question", "answer", "follow_ups", "demo",
                          "sources", "quiz"}
     assert card["demo"] is None and card["quiz"] is None and data["errors"] == []
+
+
+QUIZ = '''[quiz.answer]
+ko = "짧은 답."
+en = "Short answer."
+[quiz.distractors]
+ko = ["오답 1", "오답 2", "오답 3"]
+en = ["Wrong 1", "Wrong 2", "Wrong 3"]
+[quiz.keywords]
+ko = ["과적합|오버피팅", "규제"]
+'''
+
+
+def test_quiz_short_answer_and_aligned_keywords_load(tmp_path: Path) -> None:
+    deck = write_deck(tmp_path / "d", "d")
+    write_card(deck, "1.md", "x", extra=QUIZ + 'en = ["overfitting|overfit", "regularization"]\n')
+    card = load_library(tmp_path).card("x")
+    assert card is not None and card.quiz is not None and card.quiz.answer is not None
+    assert card.quiz.answer.en == "Short answer."
+    assert card.quiz.keywords["ko"] == ["과적합|오버피팅", "규제"]
+    assert card.to_json()["quiz"]["answer"] == {"ko": "짧은 답.", "en": "Short answer."}
+
+
+def test_keyword_lists_of_different_length_are_an_error(tmp_path: Path) -> None:
+    deck = write_deck(tmp_path / "d", "d")
+    write_card(deck, "1.md", "x", extra=QUIZ + 'en = ["overfitting"]\n')
+    assert _messages(tmp_path) == [
+        "1.md:9: quiz.keywords: ko has 2 entries and en has 1; the lists are aligned concept "
+        "by concept"]
+
+
+def test_quiz_answer_needs_both_languages(tmp_path: Path) -> None:
+    deck = write_deck(tmp_path / "d", "d")
+    write_card(deck, "1.md", "x", extra='[quiz.answer]\nko = "답"\n')
+    assert _messages(tmp_path) == [
+        "1.md:3: quiz.answer must be a table with non-empty ko and en strings"]
