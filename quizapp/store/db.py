@@ -1,25 +1,77 @@
-"""Open the progress database: WAL, durable commits, schema migrations, refusal of bad files.
+"""Open the progress database and write to it safely.
 
 Errors split the qutebrowser way: ``StoreError`` (a ``UserError``) for what the user can fix — a
-corrupt file, a database from a newer version, an unwritable folder — and anything else is a bug.
-A database that cannot be read is reported and left untouched, never recreated.
+damaged file, another application's file, a database from a newer version, a read-only file, a
+full disk — and anything else is a bug.
+
+The promises (see docs/ARCHITECTURE.md, "Trust rules"):
+
+- A file we refuse is left byte-for-byte untouched, with no ``-wal``/``-shm`` created beside it:
+  it is inspected through a read-only (immutable when no WAL is present) connection before any
+  connection that could write is opened.
+- Only an empty file, or one that is ours, is adopted.
+- Every write is one ``BEGIN IMMEDIATE`` transaction (``write_transaction``), so a second process
+  waits for the lock (busy timeout) instead of failing on a lock upgrade, and a read-modify-write
+  reads inside the transaction that writes.
+- A write that fails because the file is read-only or the disk is full raises
+  ``StoreWriteError`` with a message in words; SQLite rolls the transaction back, so nothing
+  committed is lost, and the next write succeeds once the cause is gone.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Literal
 
 from sqlite_utils import Database, Migrations
 
 from quizapp.errors import UserError
 
 MIGRATION_SET = "quizapp"
+SQLITE_HEADER = b"SQLite format 3\x00"
+#: Free space below which an I/O error while writing is reported as a full disk.
+FULL_DISK_BYTES = 1 << 20
+#: How long a write waits for another process's transaction before giving up.
+BUSY_TIMEOUT_S = 10.0
 migrations = Migrations(MIGRATION_SET)
+
+WriteProblem = Literal["read_only", "disk_full", "busy", "io"]
 
 
 class StoreError(UserError):
     """The progress database cannot be used; the message says which file and what to do."""
+
+
+class StoreWriteError(StoreError):
+    """A write failed for a reason outside the program (read-only file, full disk, lock held).
+
+    The transaction was rolled back: what was committed before is intact, and retrying after the
+    cause is removed works. ``problem`` names the cause so the GUI can say it in the user's
+    language.
+    """
+
+    def __init__(self, problem: WriteProblem, path: Path, detail: str) -> None:
+        self.problem = problem
+        self.path = path
+        self.detail = detail
+        super().__init__(f"{path}: cannot save progress: {_PROBLEM_TEXT[problem]} ({detail}). "
+                         "Nothing saved before was lost.")
+
+
+_PROBLEM_TEXT: dict[WriteProblem, str] = {
+    "read_only": "the file or its folder is read-only; make it writable or choose another "
+                 "folder with --data-dir",
+    "disk_full": "no space left on device; free some space and try again",
+    "busy": f"another QuizApp process held the database for over {BUSY_TIMEOUT_S:g} s; "
+            "try again",
+    "io": "the disk reported an error; check the drive and try again",
+}
 
 
 @migrations()
@@ -60,6 +112,34 @@ def m001_initial(db: Database) -> None:
     db.table("config").create({"key": str, "value": str}, pk="key")
 
 
+@migrations()
+def m002_revlog_ids_never_reused(db: Database) -> None:
+    # A plain INTEGER PRIMARY KEY hands the id of a deleted (undone) newest row to the next
+    # insert, so an undo remembered by one window could remove another window's newer grade.
+    # AUTOINCREMENT never reuses an id.
+    columns = ", ".join(f'"{c.name}"' for c in db.table("revlog").columns)
+    db.execute("""
+        CREATE TABLE revlog_new (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            card_id TEXT NOT NULL,
+            reviewed_at TEXT NOT NULL,
+            rating INTEGER NOT NULL,
+            state_before INTEGER,
+            state_after INTEGER,
+            interval_before_s INTEGER,
+            interval_after_s INTEGER,
+            stability FLOAT,
+            difficulty FLOAT,
+            duration_ms INTEGER,
+            fsrs_before TEXT
+        )""")
+    db.execute(f"INSERT INTO revlog_new ({columns}) SELECT {columns} FROM revlog")
+    db.execute("DROP TABLE revlog")
+    db.execute("ALTER TABLE revlog_new RENAME TO revlog")
+    db.table("revlog").create_index(["card_id"])
+    db.table("revlog").create_index(["reviewed_at"])
+
+
 def known_migration_names() -> set[str]:
     return {m.name for m in migrations._migrations}
 
@@ -67,55 +147,149 @@ def known_migration_names() -> set[str]:
 def open_database(path: Path) -> Database:
     """Open (creating if absent) and migrate the database at ``path``.
 
-    Raises ``StoreError`` for a file that is not a readable SQLite database, or one written by a
-    newer version of the app; the file is left exactly as it was.
+    Raises ``StoreError`` for a file that is not ours, damaged, or written by a newer version of
+    the app (the file is then left exactly as it was), and ``StoreWriteError`` when the file or
+    folder cannot be written.
     """
     path = Path(path)
-    existed = path.exists()
+    _make_folder(path.parent)
+    if path.exists() or path.is_symlink():
+        inspect_existing(path)
+    _require_writable(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise StoreError(f"{path.parent}: cannot create the data folder ({err.strerror})") from err
-    if existed:
-        _check_readable(path)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error as err:
+        raise write_error(err, path) from err
+    db = Database(conn)
     try:
-        conn = sqlite3.connect(path, isolation_level=None)  # autocommit; we BEGIN explicitly
-        db = Database(conn)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")  # a grade survives power loss, not only a crash
-        db.execute("PRAGMA foreign_keys=ON")
-        _refuse_newer(db, path)
-        migrations.apply(db)
-    except sqlite3.DatabaseError as err:
-        raise StoreError(f"{path}: cannot use the progress database ({err}). "
-                         "The file was left untouched.") from err
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")  # a grade survives power loss, not only a crash
+        conn.execute("PRAGMA foreign_keys=ON")
+        with write_transaction(db, path):
+            # Inside one IMMEDIATE transaction: two processes opening a new file at once cannot
+            # both apply the same migration.
+            _refuse_newer(_applied_migrations(conn), path)
+            migrations.apply(db)
+    except StoreError:
+        conn.close()
+        raise
+    except sqlite3.Error as err:
+        conn.close()
+        raise write_error(err, path) from err
     return db
 
 
-def _check_readable(path: Path) -> None:
-    """Fail with a clear message when ``path`` is not an intact SQLite database; never write it."""
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+@contextmanager
+def write_transaction(db: Database, path: Path) -> Iterator[None]:
+    """One ``BEGIN IMMEDIATE`` transaction: waits for other writers, commits or rolls back.
+
+    SQLite errors a user can cause (read-only, full disk, lock held too long, I/O) become
+    ``StoreWriteError``; every other exception propagates after the rollback.
+    """
+    conn = db.conn
     try:
-        conn = sqlite3.connect(uri, uri=True)
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as err:
+        raise write_error(err, path) from err
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException as err:
+        if conn.in_transaction:
+            with suppress(sqlite3.Error):  # SQLite may have rolled back already (SQLITE_FULL)
+                conn.execute("ROLLBACK")
+        if isinstance(err, sqlite3.Error):
+            raise write_error(err, path) from err
+        raise
+
+
+def write_error(err: sqlite3.Error, path: Path) -> Exception:
+    """The error to raise for SQLite error ``err`` while writing ``path``.
+
+    Causes outside the program become ``StoreWriteError``; damage becomes ``StoreError``;
+    anything else (a bug: bad SQL, a constraint) is returned unchanged.
+    """
+    name = getattr(err, "sqlite_errorname", "") or ""
+    text = str(err)
+    if name.startswith("SQLITE_READONLY") or "readonly database" in text:
+        return StoreWriteError("read_only", path, text)
+    if name == "SQLITE_FULL" or "disk is full" in text:
+        return StoreWriteError("disk_full", path, text)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
+        return StoreWriteError("busy", path, text)
+    if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) or "disk I/O error" in text:
+        # A full disk often surfaces as an I/O error (e.g. growing the WAL or its index).
+        problem: WriteProblem = "disk_full" if _nearly_full(path.parent) else "io"
+        return StoreWriteError(problem, path, f"{text}, {name}" if name else text)
+    if name in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
+        return StoreError(f"{path}: the progress database is damaged ({text}). Restore a "
+                          "backup or move the file aside.")
+    return err
+
+
+def inspect_existing(path: Path) -> None:
+    """Refuse ``path`` unless it is empty or an intact QuizApp database this version can use.
+
+    Only reads: the file is opened read-only, and *immutable* when no ``-wal`` file exists, so
+    that no ``-wal``/``-shm`` file is created beside a file that is then refused.
+    """
+    try:
+        info = path.stat()
+    except OSError as err:  # a broken or looping symlink, or no permission on the folder
+        raise StoreError(f"{path}: cannot open the progress database ({err.strerror}).") from err
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError(f"{path}: is not a file; the progress database must be a file.")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as err:
+        raise StoreError(f"{path}: cannot read the progress database ({err.strerror}).") from err
+    if info.st_size == 0:
+        return  # an empty file: ours to fill
+    if header != SQLITE_HEADER:
+        raise StoreError(f"{path}: not a QuizApp progress database (not an SQLite file). It "
+                         "was left untouched; move it aside or choose another folder with "
+                         "--data-dir.")
+    wal = path.with_name(path.name + "-wal")
+    # Without a WAL file nothing is waiting to be checkpointed, and "immutable" reads the main
+    # file without creating -wal/-shm. With one, a plain read-only open sees committed data.
+    query = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{query}", uri=True,
+                               timeout=BUSY_TIMEOUT_S)
         try:
-            result = conn.execute("PRAGMA quick_check").fetchone()
+            check = conn.execute("PRAGMA quick_check").fetchone()
+            tables = {row[0] for row in conn.execute(
+                "select name from sqlite_master where type = 'table'")}
+            applied = _applied_migrations(conn) if "_sqlite_migrations" in tables else set()
         finally:
             conn.close()
     except sqlite3.DatabaseError as err:
-        raise StoreError(
-            f"{path}: not a readable progress database ({err}). It was left untouched; "
-            "move it aside (or restore a backup) and start again."
-        ) from err
-    if result is None or result[0] != "ok":
-        detail = result[0] if result else "no answer"
-        raise StoreError(
-            f"{path}: the progress database is damaged ({detail}). It was left untouched; "
-            "move it aside (or restore a backup) and start again."
-        )
+        raise StoreError(f"{path}: the progress database is damaged ({err}). It was left "
+                         "untouched; restore a backup or move it aside and start again.") from err
+    if check is None or check[0] != "ok":
+        detail = check[0] if check else "no answer"
+        raise StoreError(f"{path}: the progress database is damaged ({detail}). It was left "
+                         "untouched; restore a backup or move it aside and start again.")
+    foreign = sorted(tables - {"sqlite_sequence"})
+    if not applied and foreign:
+        shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+        raise StoreError(f"{path}: this SQLite file belongs to another application (tables: "
+                         f"{shown}). QuizApp did not change it; choose another data folder "
+                         "with --data-dir.")
+    _refuse_newer(applied, path)
 
 
-def _refuse_newer(db: Database, path: Path) -> None:
-    applied = {m.name for m in migrations.applied(db)}
+def _applied_migrations(conn: sqlite3.Connection) -> set[str]:
+    exists = conn.execute("select 1 from sqlite_master where type = 'table' "
+                          "and name = '_sqlite_migrations'").fetchone()
+    if not exists:
+        return set()
+    return {row[0] for row in conn.execute(
+        "select name from _sqlite_migrations where migration_set = ?", [MIGRATION_SET])}
+
+
+def _refuse_newer(applied: set[str], path: Path) -> None:
     unknown = sorted(applied - known_migration_names())
     if unknown:
         raise StoreError(
@@ -123,3 +297,31 @@ def _refuse_newer(db: Database, path: Path) -> None:
             f"(unknown schema steps: {', '.join(unknown)}). Update the app to open it; "
             "the file was left untouched."
         )
+
+
+def _nearly_full(folder: Path) -> bool:
+    """True when the file system holding ``folder`` has (almost) no space left for us."""
+    try:
+        return shutil.disk_usage(folder).free < FULL_DISK_BYTES
+    except OSError:
+        return False
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        if err.errno == 28:  # ENOSPC
+            raise StoreWriteError("disk_full", folder, err.strerror or "ENOSPC") from err
+        raise StoreError(f"{folder}: cannot create the data folder ({err.strerror}).") from err
+
+
+def _require_writable(path: Path) -> None:
+    """Refuse early, in words, a file or folder the OS says we cannot write (SQLite would open it
+    read-only and fail at the first grade). Root passes this check; writes then still fail
+    cleanly through ``write_transaction``."""
+    folder_ok = os.access(path.parent, os.W_OK | os.X_OK)
+    file_ok = not path.exists() or os.access(path, os.R_OK | os.W_OK)
+    if not (folder_ok and file_ok):
+        what = "the file" if folder_ok else "its folder"
+        raise StoreWriteError("read_only", path, f"{what} is not writable")

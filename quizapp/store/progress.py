@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from quizapp.store.db import open_database
+from quizapp.errors import UserError
+from quizapp.store.db import open_database, write_transaction
 
 
 @dataclass(frozen=True)
@@ -44,69 +45,49 @@ class Review:
     due_after: datetime
 
 
-class ProgressStore:
-    """The progress database of one user. Every write is committed before the method returns."""
+@dataclass(frozen=True)
+class UndoneReview:
+    """The grade an undo removed."""
 
-    def __init__(self, db: Database, path: Path | None = None) -> None:
+    card_id: str
+    log_id: int
+
+
+class UndoConflictError(UserError):
+    """The grade to undo is no longer the card's newest (another window reviewed it since)."""
+
+
+#: Builds the review to record from the card's row as it is inside the write transaction.
+MakeReview = Callable[["CardRow | None"], Review]
+
+
+class ProgressStore:
+    """The progress database of one user. Every write is one ``BEGIN IMMEDIATE`` transaction,
+    committed before the method returns; read-modify-write reads inside that transaction."""
+
+    def __init__(self, db: Database, path: Path) -> None:
         self.db = db
         self.path = path
+        #: Log ids this process wrote, newest last: what Ctrl+Z undoes first.
+        self._undo_stack: list[int] = []
 
     def close(self) -> None:
         self.db.close()
 
+    @contextmanager
+    def _write(self) -> Iterator[Database]:
+        with write_transaction(self.db, self.path):
+            yield self.db
+
+    # -- reading ----------------------------------------------------------------------------
+
     def card_rows(self) -> dict[str, CardRow]:
-        return {
-            row["card_id"]: CardRow(row["card_id"], row["fsrs"], row["state"],
-                                    datetime.fromisoformat(row["due"]))
-            for row in self.db.table("cards").rows
-        }
+        return {row["card_id"]: _card_row(row) for row in self.db.table("cards").rows}
 
-    def record(self, review: Review) -> int:
-        """Write the new card state and its log row in one transaction; returns the log id."""
-        card: dict[str, Any] = {
-            "card_id": review.card_id,
-            "fsrs": review.fsrs_after,
-            "state": review.state_after,
-            "due": review.due_after.isoformat(),
-        }
-        if review.fsrs_before is None:
-            card["first_review"] = review.reviewed_at.isoformat()
-        with self.db.atomic():
-            self.db.table("cards").upsert(card, pk="card_id")
-            table = self.db.table("revlog").insert(
-                {
-                    "card_id": review.card_id,
-                    "reviewed_at": review.reviewed_at.isoformat(),
-                    "rating": review.rating,
-                    "state_before": review.state_before,
-                    "state_after": review.state_after,
-                    "interval_before_s": review.interval_before_s,
-                    "interval_after_s": review.interval_after_s,
-                    "stability": review.stability,
-                    "difficulty": review.difficulty,
-                    "duration_ms": review.duration_ms,
-                    "fsrs_before": review.fsrs_before,
-                }
-            )
-            return int(table.last_rowid or 0)
-
-    def undo_last(self) -> str | None:
-        """Remove the newest log row and restore its card's previous state; returns the card id."""
-        rows = list(self.db.table("revlog").rows_where(order_by="id desc", limit=1))
-        if not rows:
-            return None
-        last = rows[0]
-        with self.db.atomic():
-            self.db.table("revlog").delete(last["id"])
-            if last["fsrs_before"] is None:
-                self.db.table("cards").delete_where("card_id = ?", [last["card_id"]])
-            else:
-                before = json.loads(last["fsrs_before"])
-                self.db.table("cards").update(
-                    last["card_id"],
-                    {"fsrs": last["fsrs_before"], "state": before["state"], "due": before["due"]},
-                )
-        return str(last["card_id"])
+    def card_row(self, card_id: str) -> CardRow | None:
+        """One card's stored state (None: never reviewed)."""
+        rows = list(self.db.table("cards").rows_where("card_id = ?", [card_id]))
+        return _card_row(rows[0]) if rows else None
 
     def review_count(self, since: datetime | None = None) -> int:
         if since is None:
@@ -121,15 +102,93 @@ class ProgressStore:
     def log_rows(self, card_id: str | None = None) -> list[dict[str, Any]]:
         where = "card_id = ?" if card_id else None
         return list(self.db.table("revlog").rows_where(where, [card_id] if card_id else None,
-                                                 order_by="id"))
+                                                       order_by="id"))
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         rows = list(self.db.table("config").rows_where("key = ?", [key]))
         return json.loads(rows[0]["value"]) if rows else default
 
+    # -- writing ----------------------------------------------------------------------------
+
+    def record_review(self, card_id: str, make_review: MakeReview) -> int:
+        """Grade ``card_id``: read its row, build the review from it, write the new state and the
+        log row — all in one transaction, so two processes can never both log a card's first
+        review or schedule from a stale state. Returns the log row's id."""
+        with self._write() as db:
+            row = self.card_row(card_id)
+            review = make_review(row)
+            if review.card_id != card_id or review.fsrs_before != (row.fsrs_json if row else None):
+                raise ValueError("make_review must build the review from the row it is given")
+            card: dict[str, Any] = {
+                "card_id": card_id,
+                "fsrs": review.fsrs_after,
+                "state": review.state_after,
+                "due": review.due_after.isoformat(),
+            }
+            if row is None:
+                card["first_review"] = review.reviewed_at.isoformat()
+            db.table("cards").upsert(card, pk="card_id")
+            table = db.table("revlog").insert(
+                {
+                    "card_id": card_id,
+                    "reviewed_at": review.reviewed_at.isoformat(),
+                    "rating": review.rating,
+                    "state_before": review.state_before,
+                    "state_after": review.state_after,
+                    "interval_before_s": review.interval_before_s,
+                    "interval_after_s": review.interval_after_s,
+                    "stability": review.stability,
+                    "difficulty": review.difficulty,
+                    "duration_ms": review.duration_ms,
+                    "fsrs_before": review.fsrs_before,
+                }
+            )
+            log_id = int(table.last_rowid or 0)
+        self._undo_stack.append(log_id)
+        return log_id
+
+    def undo_last(self) -> UndoneReview | None:
+        """Undo this process's newest grade (or, when it has made none, the newest in the log):
+        delete its log row and restore the card's previous state. Returns what was undone, or
+        None when there is nothing to undo. Raises ``UndoConflictError`` when the card has been
+        reviewed again since (by another window), leaving everything as it was."""
+        with self._write() as db:
+            while self._undo_stack and not db.execute(
+                    "select 1 from revlog where id = ?", [self._undo_stack[-1]]).fetchone():
+                self._undo_stack.pop()  # already undone elsewhere
+            if self._undo_stack:
+                where, args = "id = ?", [self._undo_stack[-1]]
+            else:
+                where, args = "id = (select max(id) from revlog)", []
+            rows = list(db.table("revlog").rows_where(where, args))
+            if not rows:
+                return None
+            last = rows[0]
+            newest = db.execute("select max(id) from revlog where card_id = ?",
+                                [last["card_id"]]).fetchone()[0]
+            if newest != last["id"]:
+                raise UndoConflictError(f"'{last['card_id']}' was reviewed again in another window "
+                                   "after this grade; nothing was undone.")
+            db.table("revlog").delete(last["id"])
+            if last["fsrs_before"] is None:
+                db.table("cards").delete_where("card_id = ?", [last["card_id"]])
+            else:
+                before = json.loads(last["fsrs_before"])
+                db.table("cards").update(
+                    last["card_id"],
+                    {"fsrs": last["fsrs_before"], "state": before["state"], "due": before["due"]},
+                )
+        if self._undo_stack and self._undo_stack[-1] == last["id"]:
+            self._undo_stack.pop()
+        return UndoneReview(card_id=str(last["card_id"]), log_id=int(last["id"]))
+
     def set_setting(self, key: str, value: Any) -> None:
-        with self.db.atomic():
-            self.db.table("config").upsert({"key": key, "value": json.dumps(value)}, pk="key")
+        with self._write() as db:
+            db.table("config").upsert({"key": key, "value": json.dumps(value)}, pk="key")
+
+
+def _card_row(row: dict[str, Any]) -> CardRow:
+    return CardRow(row["card_id"], row["fsrs"], row["state"], datetime.fromisoformat(row["due"]))
 
 
 @contextmanager

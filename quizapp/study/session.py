@@ -75,8 +75,7 @@ class StudySession:
     def intervals(self) -> dict[int, timedelta]:
         """For the current card: the interval each grade (1-4) would give now."""
         card = self._require_current()
-        outcomes = self.scheduler.outcomes(card.id, self.store.card_rows().get(card.id),
-                                           self.now())
+        outcomes = self.scheduler.outcomes(card.id, self.store.card_row(card.id), self.now())
         return {rating: outcome.interval for rating, outcome in outcomes.items()}
 
     def grade(self, rating: int, duration_ms: int = 0) -> None:
@@ -84,16 +83,21 @@ class StudySession:
         if rating not in (1, 2, 3, 4):
             raise ValueError(f"rating must be 1-4, got {rating}")
         card = self._require_current()
-        review = self.scheduler.review(card.id, self.store.card_rows().get(card.id), rating,
-                                       self.now(), duration_ms)
-        self.store.record(review)
+        now = self.now()
+        # The review is built from the card's row as read inside the write transaction, so a
+        # second process grading the same collection can never make us schedule from a stale
+        # state or log a second "first review".
+        self.store.record_review(card.id, lambda row: self.scheduler.review(
+            card.id, row, rating, now, duration_ms))
         self.refresh()
 
     def undo(self) -> str | None:
-        """Undo the newest grade (card state and log row); returns the card id it restored."""
-        card_id = self.store.undo_last()
+        """Undo the newest grade (card state and log row); returns the card id it restored.
+
+        Raises ``UndoConflictError`` (nothing changed) when that card was graded again elsewhere."""
+        undone = self.store.undo_last()
         self.refresh()
-        return card_id
+        return undone.card_id if undone else None
 
     def _require_current(self) -> Card:
         card = self.current

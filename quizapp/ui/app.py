@@ -13,6 +13,7 @@ from quizapp.errors import UserError
 from quizapp.paths import DATABASE_NAME
 from quizapp.paths import data_dir as resolve_data_dir
 from quizapp.store import ProgressStore, open_database
+from quizapp.ui.errors import install_excepthook
 from quizapp.ui.fonts import install_korean_font
 from quizapp.ui.main_window import MainWindow
 
@@ -54,6 +55,7 @@ def run_gui(content_dir: Path | None = None, data_dir: str | None = None) -> int
         QMessageBox.critical(None, "QuizApp", str(err))
         print(f"error: {err}", file=sys.stderr)
         return 1
+    install_excepthook()
     window.show()
     status = app.exec()
     window.store.close()

@@ -6,11 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from quizapp.content import Library
-from quizapp.store import ProgressStore
+from quizapp.store import ProgressStore, StoreWriteError
 from quizapp.study import StudySession, collection_stats, deck_counts, today_counts
+from quizapp.ui.errors import user_message
 from quizapp.ui.home_screen import HomeScreen
 from quizapp.ui.math_images import MathImages
 from quizapp.ui.review_screen import ReviewScreen
@@ -34,7 +35,19 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.home)
         self.stack.addWidget(self.review)
-        self.setCentralWidget(self.stack)
+        # One place where problems the user must act on are shown (a full disk, a read-only
+        # file): in words, until the next write succeeds.
+        self.problem_banner = QLabel()
+        self.problem_banner.setWordWrap(True)
+        self.problem_banner.setStyleSheet("background: #ffebe9; color: #82071e; padding: 8px; "
+                                          "border: 1px solid #cf222e; border-radius: 4px;")
+        self.problem_banner.hide()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.problem_banner)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self.resize(1000, 720)
 
         self.home.study_requested.connect(self.open_study)
@@ -42,6 +55,7 @@ class MainWindow(QMainWindow):
         self.review.language_toggled.connect(self.toggle_language)
         self.review.back_requested.connect(self.show_home)
         self.review.demo_requested.connect(self.open_demo)
+        self.review.problem.connect(self.show_problem)
         self.demo_windows: list[QWidget] = []
         self._apply_mode()
         self.show_home()
@@ -78,10 +92,18 @@ class MainWindow(QMainWindow):
             window.close()
         super().closeEvent(event)
 
+    def show_problem(self, text: str) -> None:
+        """Show ``text`` in the problem banner ("" hides it)."""
+        self.problem_banner.setText(text)
+        self.problem_banner.setVisible(bool(text))
+
     def toggle_language(self) -> None:
         self.mode = next_mode(self.mode)
-        self.store.set_setting(LANGUAGE_SETTING, self.mode)
         self._apply_mode()
+        try:
+            self.store.set_setting(LANGUAGE_SETTING, self.mode)
+        except StoreWriteError as err:  # the choice still applies to this session
+            self.show_problem(user_message(err, self.mode))
 
     def _apply_mode(self) -> None:
         self.setWindowTitle(tr("app_title", self.mode))

@@ -19,8 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from quizapp.errors import UserError
 from quizapp.study import StudySession, format_interval
 from quizapp.ui.card_view import CardView
+from quizapp.ui.errors import user_message
 from quizapp.ui.keys import latin_letter
 from quizapp.ui.math_images import MathImages
 from quizapp.ui.strings import tr
@@ -36,6 +38,7 @@ class ReviewScreen(QWidget):
     language_toggled = Signal()
     card_shown = Signal(str)  # card id, once its question is on screen
     demo_requested = Signal(str, dict)  # demo id and the card's preset parameters
+    problem = Signal(str)  # a message to show the user in words ("" clears it)
 
     def __init__(self, math: MathImages, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,6 +47,7 @@ class ReviewScreen(QWidget):
         self.revealed = False
         self._shown_at = time.monotonic()
         self.status_message = ""
+        self.last_error: UserError | None = None  # why the last grade or undo failed
 
         self.title = QLabel()
         self.title.setStyleSheet("font-weight: 600; font-size: 14px;")
@@ -119,14 +123,24 @@ class ReviewScreen(QWidget):
         if self.session is None or self.session.current is None or not self.revealed:
             return False
         duration_ms = round((time.monotonic() - self._shown_at) * 1000)
-        self.session.grade(rating, duration_ms)  # committed to disk when this returns
+        try:
+            self.session.grade(rating, duration_ms)  # committed to disk when this returns
+        except UserError as err:  # read-only file, full disk, ...: the card stays on screen
+            self._report(err)
+            return False
+        self._report(None)
         self._show_current()
         return True
 
     def undo(self) -> None:
         if self.session is None:
             return
-        card_id = self.session.undo()
+        try:
+            card_id = self.session.undo()
+        except UserError as err:
+            self._report(err)
+            return
+        self._report(None)
         if card_id is None:
             self.status_message = tr("nothing_to_undo", self.mode)
         else:
@@ -134,6 +148,10 @@ class ReviewScreen(QWidget):
             question = card.question.get("en" if self.mode == "en" else "ko") if card else card_id
             self.status_message = tr("undone", self.mode, question=question)
         self._show_current()
+
+    def _report(self, err: UserError | None) -> None:
+        self.last_error = err
+        self.problem.emit(user_message(err, self.mode) if err else "")
 
     def open_demo(self) -> None:
         """Ask for the current card's demo (if it has one), with the card's presets."""

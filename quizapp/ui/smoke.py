@@ -55,7 +55,9 @@ def run_smoke(content_dir: Path | None, data_dir: str | None, started: float) ->
     before = _log_rows(window.store.path, card.id)
     review.reveal()
     if not review.grade(3):
-        print("error: the grade was not accepted", file=sys.stderr)
+        reason = review.last_error or "the grade was not accepted"
+        print(f"error: {reason}", file=sys.stderr)
+        window.store.close()
         return 1
     after = _log_rows(window.store.path, card.id)
     if after != before + 1:

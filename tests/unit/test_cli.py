@@ -73,7 +73,8 @@ def test_stats_reports_an_unreadable_database(tmp_path: Path) -> None:
     (tmp_path / "progress.sqlite3").write_text("not sqlite" * 100)
     result = run("stats", "--json", data_dir=tmp_path)
     assert result.returncode == 1
-    assert "progress.sqlite3: not a readable progress database" in result.stderr
+    assert "progress.sqlite3: not a QuizApp progress database" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_data_dir_environment_variable(tmp_path: Path) -> None:

@@ -1,7 +1,9 @@
-"""The progress database: migrations, WAL, refusal of newer and damaged files, durability."""
+"""Opening the progress database: migrations, WAL, and files we refuse left truly untouched."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import sqlite3
 import subprocess
 import sys
@@ -10,8 +12,23 @@ from pathlib import Path
 
 import pytest
 
-from quizapp.store import StoreError, open_database
+from quizapp.store import StoreError, StoreWriteError, open_database
 from quizapp.store.db import MIGRATION_SET, known_migration_names
+
+
+def fingerprint(folder: Path) -> dict[str, str]:
+    """Every file in ``folder`` with the sha256 of its bytes: equal before and after means
+    untouched, and no -wal/-shm appeared."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def make_database(path: Path, reviews: int = 0) -> None:
+    db = open_database(path)
+    db["revlog"].insert_all({"card_id": f"c{i}", "reviewed_at": "t", "rating": 3}
+                            for i in range(reviews))
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
 
 
 def test_new_database_is_migrated_and_in_wal_mode(tmp_path: Path) -> None:
@@ -24,47 +41,117 @@ def test_new_database_is_migrated_and_in_wal_mode(tmp_path: Path) -> None:
     # Opening again applies nothing twice.
     db = open_database(tmp_path / "sub" / "p.sqlite3")
     assert db["_sqlite_migrations"].count == len(known_migration_names())
+    db.close()
+    assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == ["p.sqlite3"]
+
+
+def test_an_empty_file_is_adopted(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    path.touch()
+    db = open_database(path)
+    assert "revlog" in db.table_names()
+    db.close()
 
 
 def test_database_from_a_newer_version_is_refused_and_untouched(tmp_path: Path) -> None:
     path = tmp_path / "p.sqlite3"
-    open_database(path).close()
+    make_database(path)
     conn = sqlite3.connect(path)
     conn.execute("insert into _sqlite_migrations (migration_set, name, applied_at) "
                  "values (?, 'm999_from_the_future', 'x')", [MIGRATION_SET])
     conn.commit()
     conn.close()
-    before = path.read_bytes()
+    before = fingerprint(tmp_path)
     with pytest.raises(StoreError, match=r"newer version.*m999_from_the_future"):
         open_database(path)
-    assert path.read_bytes() == before
+    assert fingerprint(tmp_path) == before
 
 
 def test_file_that_is_not_a_database_is_reported_and_left_untouched(tmp_path: Path) -> None:
     path = tmp_path / "p.sqlite3"
     path.write_bytes(b"this is my diary, not a database\n" * 200)
-    before = path.read_bytes()
-    with pytest.raises(StoreError, match=r"p\.sqlite3: not a readable progress database"):
+    before = fingerprint(tmp_path)
+    with pytest.raises(StoreError, match=r"p\.sqlite3: not a QuizApp progress database \(not an "
+                                         r"SQLite file\)"):
         open_database(path)
-    assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.sqlite3"]
+    assert fingerprint(tmp_path) == before
 
 
-def test_truncated_database_is_reported(tmp_path: Path) -> None:
+def test_truncated_database_is_reported_as_damaged_with_no_files_beside_it(
+        tmp_path: Path) -> None:
     path = tmp_path / "p.sqlite3"
-    db = open_database(path)
-    db["revlog"].insert_all({"card_id": f"c{i}", "reviewed_at": "t", "rating": 3}
-                            for i in range(3000))
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
+    make_database(path, reviews=3000)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
-    with pytest.raises(StoreError, match="left untouched"):
+    before = fingerprint(tmp_path)
+    with pytest.raises(StoreError, match=r"damaged.*left untouched"):
         open_database(path)
+    assert fingerprint(tmp_path) == before
+
+
+def test_another_applications_sqlite_file_is_refused_not_adopted(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("create table bookmarks (url text)")
+    conn.execute("insert into bookmarks values ('https://example.org')")
+    conn.commit()
+    conn.close()
+    before = fingerprint(tmp_path)
+    with pytest.raises(StoreError, match=r"belongs to another application \(tables: "
+                                         r"bookmarks\)"):
+        open_database(path)
+    assert fingerprint(tmp_path) == before
+
+
+@pytest.mark.parametrize("kind", ["directory", "broken symlink", "looping symlink"])
+def test_a_path_that_is_not_a_file_is_refused_in_words(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "p.sqlite3"
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "broken symlink":
+        path.symlink_to(tmp_path / "missing")
+    else:
+        path.symlink_to(path)
+    with pytest.raises(StoreError, match=r"p\.sqlite3: (is not a file|cannot open)"):
+        open_database(path)
+
+
+def test_a_data_folder_that_cannot_be_created_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(StoreError, match="cannot create the data folder"):
+        open_database(tmp_path / "file" / "sub" / "p.sqlite3")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
+                    reason="file permissions do not bind the root user")
+def test_a_read_only_file_is_reported_as_read_only_not_as_damaged(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    make_database(path)
+    path.chmod(0o444)
+    before = fingerprint(tmp_path)
+    with pytest.raises(StoreWriteError, match="read-only") as caught:
+        open_database(path)
+    assert caught.value.problem == "read_only"
+    assert "damaged" not in str(caught.value) and "not a" not in str(caught.value)
+    assert fingerprint(tmp_path) == before
+
+
+def test_two_processes_opening_a_new_database_at_once_both_succeed(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    script = f"from quizapp.store import open_database; open_database({str(path)!r}).close()"
+    children = [subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE)
+                for _ in range(4)]
+    for child in children:
+        _, err = child.communicate(timeout=60)
+        assert child.returncode == 0, err.decode()
+    conn = sqlite3.connect(path)
+    assert conn.execute("select count(*) from _sqlite_migrations").fetchone()[0] == len(
+        known_migration_names())
+    conn.close()
 
 
 def test_a_committed_review_survives_the_process_being_killed(tmp_path: Path) -> None:
-    """Grade in a child process that then dies with SIGKILL-like abruptness (os._exit)."""
+    """Grade in a child process that then dies by SIGKILL right after the grade returns."""
     script = textwrap.dedent(f"""
         import os
         from pathlib import Path
@@ -72,10 +159,10 @@ def test_a_committed_review_survives_the_process_being_killed(tmp_path: Path) ->
         from quizapp.store import open_store, Review
         with open_store(Path({str(tmp_path / 'p.sqlite3')!r})) as store:
             now = datetime.now(timezone.utc)
-            store.record(Review(card_id="k", reviewed_at=now, rating=3, state_before=0,
-                state_after=1, interval_before_s=0, interval_after_s=600, stability=2.3,
-                difficulty=2.1, duration_ms=5, fsrs_before=None, fsrs_after="{{}}",
-                due_after=now))
+            store.record_review("k", lambda row: Review(card_id="k", reviewed_at=now, rating=3,
+                state_before=0, state_after=1, interval_before_s=0, interval_after_s=600,
+                stability=2.3, difficulty=2.1, duration_ms=5, fsrs_before=None,
+                fsrs_after="{{}}", due_after=now))
             os.kill(os.getpid(), 9)
     """)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
@@ -83,3 +170,25 @@ def test_a_committed_review_survives_the_process_being_killed(tmp_path: Path) ->
     conn = sqlite3.connect(tmp_path / "p.sqlite3")
     assert conn.execute("select card_id, rating from revlog").fetchall() == [("k", 3)]
     assert conn.execute("select card_id from cards").fetchall() == [("k",)]
+
+
+def test_m002_keeps_every_review_and_stops_id_reuse(tmp_path: Path) -> None:
+    """A database written before m002 keeps its rows and ids; afterwards an undone (deleted)
+    newest id is never handed out again."""
+    from sqlite_utils import Database
+
+    from quizapp.store.db import m001_initial, migrations
+
+    path = tmp_path / "p.sqlite3"
+    old = Database(path)
+    migrations.apply(old, stop_before="m002_revlog_ids_never_reused")
+    assert m001_initial.__name__ in {m.name for m in migrations.applied(old)}
+    old["revlog"].insert_all([{"card_id": "a", "reviewed_at": "t1", "rating": 3},
+                              {"card_id": "b", "reviewed_at": "t2", "rating": 1}])
+    old.close()
+    db = open_database(path)
+    assert [(r["id"], r["card_id"]) for r in db["revlog"].rows] == [(1, "a"), (2, "b")]
+    db.execute("delete from revlog where id = 2")
+    new_id = db["revlog"].insert({"card_id": "c", "reviewed_at": "t3", "rating": 4}).last_rowid
+    assert new_id == 3
+    db.close()

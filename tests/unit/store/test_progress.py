@@ -1,0 +1,191 @@
+"""Writing progress: one IMMEDIATE transaction per write, two processes at once, undo that stays
+consistent, and read-only files and full disks reported in words with nothing lost."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from quizapp.store import (
+    ProgressStore,
+    Review,
+    StoreWriteError,
+    UndoConflictError,
+    open_database,
+    open_store,
+)
+from quizapp.study.scheduling import CardScheduler
+
+GRADER = Path(__file__).resolve().parents[2] / "concurrent_grader.py"
+NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[ProgressStore]:
+    with open_store(tmp_path / "p.sqlite3") as opened:
+        yield opened
+
+
+def grade(store: ProgressStore, card_id: str, rating: int = 3) -> int:
+    scheduler = CardScheduler()
+    return store.record_review(card_id, lambda row: scheduler.review(card_id, row, rating, NOW, 0))
+
+
+def log(path: Path) -> list[tuple[int, str, int]]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("select id, card_id, rating from revlog order by id").fetchall()
+    finally:
+        conn.close()
+
+
+def test_every_write_is_one_begin_immediate_transaction(store: ProgressStore) -> None:
+    """Each statement that changes the database runs between BEGIN IMMEDIATE and COMMIT; no
+    plain BEGIN (whose lock upgrade fails at once under contention) is ever issued."""
+    statements: list[str] = []
+    store.db.conn.set_trace_callback(statements.append)
+    grade(store, "a")
+    grade(store, "a", 1)
+    store.set_setting("ui_language", "en")
+    store.undo_last()
+    store.db.conn.set_trace_callback(None)
+    in_transaction = False
+    writes = 0
+    for sql in (s.strip().upper() for s in statements):
+        if sql.startswith("BEGIN"):
+            assert sql == "BEGIN IMMEDIATE", sql
+            in_transaction = True
+        elif sql.startswith(("COMMIT", "ROLLBACK")):
+            in_transaction = False
+        elif sql.startswith(("INSERT", "UPDATE", "DELETE", "REPLACE")):
+            writes += 1
+            assert in_transaction, f"write outside a transaction: {sql}"
+    assert writes >= 6
+
+
+def test_the_card_row_is_read_inside_the_write_transaction(store: ProgressStore) -> None:
+    """A review built from a stale row cannot be written: the row is read under the lock."""
+    grade(store, "a")
+    stale_new_card = Review(card_id="a", reviewed_at=NOW, rating=3, state_before=0,
+                            state_after=1, interval_before_s=0, interval_after_s=600,
+                            stability=1.0, difficulty=5.0, duration_ms=0, fsrs_before=None,
+                            fsrs_after="{}", due_after=NOW)
+    with pytest.raises(ValueError, match="from the row it is given"):
+        store.record_review("a", lambda row: stale_new_card)
+    assert len(store.log_rows("a")) == 1  # rolled back: no second "first review"
+
+
+def test_undo_refuses_a_grade_that_is_no_longer_the_cards_newest(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    with open_store(path) as first, open_store(path) as second:
+        grade(first, "a", 3)
+        grade(second, "a", 1)  # another window grades the same card afterwards
+        with pytest.raises(UndoConflictError, match="'a' was reviewed again in another window"):
+            first.undo_last()
+        assert [r for _, _, r in log(path)] == [3, 1]  # nothing changed
+        undone = second.undo_last()
+        assert undone is not None and undone.card_id == "a"
+        first_undone = first.undo_last()  # now its grade is the newest again
+        assert first_undone is not None
+        assert log(path) == [] and first.card_row("a") is None
+
+
+def test_two_processes_grading_at_once_lose_nothing_and_never_double_log(
+        tmp_path: Path) -> None:
+    """Two processes grade and undo the same six cards for three seconds each (the one-minute
+    run with figures is ``tests/benchmarks/stress_concurrency.py``)."""
+    path = tmp_path / "p.sqlite3"
+    open_database(path).close()
+    children = [subprocess.Popen([sys.executable, str(GRADER), str(path), "3", str(seed)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for seed in (1, 2)]
+    reports = []
+    for child in children:
+        out, err = child.communicate(timeout=120)
+        assert child.returncode == 0, err
+        reports.append(json.loads(out))
+    graded = {i for r in reports for i in r["graded"]}
+    undone = {i for r in reports for i in r["undone"]}
+    assert len(graded) == sum(len(r["graded"]) for r in reports)  # no id reported twice
+    assert min(len(r["graded"]) for r in reports) > 20
+    assert_consistent(path, expected_ids=graded - undone)
+
+
+def assert_consistent(path: Path, expected_ids: set[int]) -> None:
+    """The log holds exactly the grades not undone; each card's history is one chain that starts
+    new once, and the card row is the state after its last logged review."""
+    conn = sqlite3.connect(path)
+    conn.row_factory = sqlite3.Row
+    try:
+        rows = conn.execute("select * from revlog order by id").fetchall()
+        cards = {r["card_id"]: r for r in conn.execute("select * from cards")}
+    finally:
+        conn.close()
+    assert {r["id"] for r in rows} == expected_ids
+    by_card: dict[str, list[sqlite3.Row]] = {}
+    for row in rows:
+        by_card.setdefault(row["card_id"], []).append(row)
+    assert set(cards) == set(by_card)
+    for card_id, history in by_card.items():
+        assert history[0]["fsrs_before"] is None and history[0]["state_before"] == 0
+        assert all(r["fsrs_before"] is not None for r in history[1:]), f"{card_id}: new twice"
+        for earlier, later in itertools.pairwise(history):
+            assert later["state_before"] == earlier["state_after"]
+            assert json.loads(later["fsrs_before"])["state"] == earlier["state_after"]
+        assert cards[card_id]["state"] == history[-1]["state_after"]
+
+
+def test_a_full_disk_is_reported_in_words_and_nothing_committed_is_lost(
+        store: ProgressStore) -> None:
+    grade(store, "a")
+    before = store.log_rows()
+    # SQLite's own limit on the file's size: writes fail with SQLITE_FULL, as on a full disk.
+    pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+    store.db.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(StoreWriteError, match="no space left on device") as caught:
+        for index in range(200):  # until the file must grow
+            grade(store, f"card-{index}")
+    assert caught.value.problem == "disk_full"
+    assert str(store.path) in str(caught.value)
+    kept = store.log_rows()
+    assert kept[: len(before)] == before and not store.db.conn.in_transaction
+    store.db.execute("PRAGMA max_page_count = 1073741823")  # space returns
+    grade(store, "after")
+    assert store.log_rows()[-1]["card_id"] == "after"
+
+
+def test_a_read_only_database_is_reported_in_words(store: ProgressStore) -> None:
+    grade(store, "a")
+    store.db.execute("PRAGMA query_only = ON")  # as a file the OS will not let us write
+    with pytest.raises(StoreWriteError, match="read-only") as caught:
+        grade(store, "b")
+    assert caught.value.problem == "read_only"
+    with pytest.raises(StoreWriteError, match="read-only"):
+        store.set_setting("ui_language", "en")
+    store.db.execute("PRAGMA query_only = OFF")
+    grade(store, "b")
+    assert [r["card_id"] for r in store.log_rows()] == ["a", "b"]
+
+
+def test_a_writer_waits_for_another_process_instead_of_failing(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    with open_store(path) as store:
+        holder = subprocess.Popen(
+            [sys.executable, "-c",
+             "import sqlite3, sys, time\n"
+             f"c = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
+             "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True)\n"
+             "time.sleep(1.5); c.execute('COMMIT')\n"],
+            stdout=subprocess.PIPE, text=True)
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        grade(store, "a")  # waits about 1.5 s for the lock, then succeeds
+        holder.wait(timeout=30)
+        assert [r["card_id"] for r in store.log_rows()] == ["a"]
