@@ -158,10 +158,16 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         print(f"error: {'; '.join(problems)}", file=sys.stderr)
         return USAGE_ERROR
     steps = args.steps if args.steps is not None else demo.steps
-    if steps < 1:
-        print("error: --steps must be at least 1", file=sys.stderr)
+    if not 1 <= steps <= demo.max_steps():
+        print(f"error: --steps must be in [1, {demo.max_steps()}] for {args.id} "
+              f"(default {demo.steps})", file=sys.stderr)
         return USAGE_ERROR
-    run = render_png(demo(), demo.resolve(overrides), steps, args.out, args.lang)
+
+    def progress(count: int) -> None:
+        print(f"{args.id}: {count}/{steps} steps", file=sys.stderr, flush=True)
+
+    run = render_png(demo(), demo.resolve(overrides), steps, args.out, args.lang,
+                     on_progress=progress)
     state = "diverged" if run.diverged else "ok"
     print(f"{args.id}: {run.count} steps, {state}; saved {args.out}")
     return 0

@@ -14,12 +14,19 @@ follow-up or demo reference is wrong still loads, without that link.
 from __future__ import annotations
 
 import re
+import stat
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from quizapp.content.limits import (
+    MAX_CARD_BYTES,
+    MAX_DECK_BYTES,
+    MAX_QUIZ_CHARS,
+    section_problems,
+)
 from quizapp.content.model import LANGUAGES, Card, Deck, DemoRef, Issue, Library, Quiz, Text
 
 FENCE = "+++"
@@ -50,7 +57,12 @@ def default_content_dir() -> Path:
 
 
 def load_library(content_dir: Path, validate_demo: DemoValidator | None = None) -> Library:
-    """Load every deck under ``content_dir``; never raises for bad content."""
+    """Load every deck under ``content_dir``; never raises for bad content.
+
+    Every file is read through ``_read_file``: a symbolic link out of ``content_dir``, a broken
+    link, a directory where a file should be, an unreadable or oversized file, or bytes that are
+    not UTF-8 become a ``path:line`` issue and a skipped file, never an exception.
+    """
     issues: list[Issue] = []
     skipped: set[Path] = set()
     decks: list[Deck] = []
@@ -60,18 +72,22 @@ def load_library(content_dir: Path, validate_demo: DemoValidator | None = None) 
     if not content_dir.is_dir():
         issues.append(Issue(content_dir, 0, "content folder not found"))
         return Library(decks=[], cards=[], issues=issues, skipped=[])
+    root = content_dir.resolve()
 
     deck_ids: dict[str, Path] = {}
-    for folder in sorted(p for p in content_dir.iterdir() if p.is_dir()):
-        card_files = sorted(folder.glob("*.md"))
+    for folder in _entries(content_dir, issues):
+        if folder.name.startswith(".") or not _is_dir(folder):
+            continue
+        entries = _entries(folder, issues)
+        card_files = [p for p in entries if p.suffix == ".md"]
         deck_file = folder / "deck.toml"
-        if not deck_file.exists():
+        if not (deck_file.exists() or deck_file.is_symlink()):
             for card_file in card_files:
                 issues.append(Issue(card_file, 1, f"no deck.toml in {folder.name}/"))
                 skipped.add(card_file)
             continue
         try:
-            deck = _parse_deck(deck_file)
+            deck = _parse_deck(deck_file, _read_file(deck_file, root, MAX_DECK_BYTES))
         except _FileError as err:
             issues.append(Issue(deck_file, err.line, err.message))
             skipped.update([deck_file, *card_files])
@@ -85,12 +101,8 @@ def load_library(content_dir: Path, validate_demo: DemoValidator | None = None) 
         decks.append(deck)
         for card_file in card_files:
             try:
-                text = card_file.read_text(encoding="utf-8")
+                text = _read_file(card_file, root, MAX_CARD_BYTES)
                 card = _parse_card(card_file, text, deck.id)
-            except UnicodeDecodeError as err:
-                issues.append(Issue(card_file, 1, f"not UTF-8 text ({err.reason})"))
-                skipped.add(card_file)
-                continue
             except _FileError as err:
                 issues.append(Issue(card_file, err.line, err.message))
                 skipped.add(card_file)
@@ -110,6 +122,54 @@ def load_library(content_dir: Path, validate_demo: DemoValidator | None = None) 
     deck_rank = {d.id: i for i, d in enumerate(decks)}
     cards.sort(key=lambda c: deck_rank[c.deck])  # stable: file order within a deck
     return Library(decks=decks, cards=cards, issues=issues, skipped=sorted(skipped))
+
+
+def _entries(folder: Path, issues: list[Issue]) -> list[Path]:
+    """The entries of ``folder`` in name order (an issue, and none, when it cannot be listed)."""
+    try:
+        return sorted(folder.iterdir())
+    except OSError as err:
+        issues.append(Issue(folder, 0, f"cannot list this folder ({err.strerror})"))
+        return []
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a looping symlink on some Pythons
+        return False
+
+
+def _read_file(path: Path, root: Path, max_bytes: int) -> str:
+    """The UTF-8 text of ``path``, refusing what content must never make us read or choke on."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError) as err:  # RuntimeError: a symlink loop on Python < 3.13
+        if path.is_symlink() or isinstance(err, RuntimeError):
+            raise _FileError(1, "broken or looping symbolic link") from None
+        raise _FileError(1, f"cannot read this file ({err.strerror})") from None
+    if not target.is_relative_to(root):
+        raise _FileError(1, "links to a file outside the content folder; not followed")
+    try:
+        info = path.stat()
+    except OSError as err:
+        raise _FileError(1, f"cannot read this file ({err.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise _FileError(1, "is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise _FileError(1, "is not a regular file")
+    if info.st_size > max_bytes:
+        raise _FileError(1, f"file is too large ({info.st_size:,} bytes; the limit is "
+                            f"{max_bytes:,})")
+    try:
+        data = path.read_bytes()[: max_bytes + 1]
+    except OSError as err:
+        raise _FileError(1, f"cannot read this file ({err.strerror})") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise _FileError(line, f"not UTF-8 text ({err.reason} at byte {err.start})") from None
 
 
 def _checked_links(
@@ -136,8 +196,7 @@ def _checked_links(
     return replace(card, follow_ups=tuple(good_follow_ups), demo=demo)
 
 
-def _parse_deck(path: Path) -> Deck:
-    text = path.read_text(encoding="utf-8")
+def _parse_deck(path: Path, text: str) -> Deck:
     data = _parse_toml(text, first_line=1)
     lines = text.splitlines()
     _reject_unknown_keys(data, DECK_KEYS, lines, "deck.toml")
@@ -166,6 +225,7 @@ def _parse_card(path: Path, text: str, deck_id: str) -> Card:
     _reject_unknown_keys(data, CARD_KEYS, front_lines, "card front matter")
     card_id = _required_id(data, front_lines)
     sections = _parse_sections(lines, end + 1)
+    _check_quiz_sizes(data.get("quiz"), front_lines)
     return Card(
         id=card_id,
         deck=deck_id,
@@ -206,12 +266,18 @@ def _parse_sections(lines: list[str], start: int) -> dict[str, str]:
             raise _FileError(len(lines) or 1, f"missing section '::: {name}'")
         if not "\n".join(found[name]).strip():
             raise _FileError(section_line[name], f"section '{name}' is empty")
-    return {name: "\n".join(body).strip() for name, body in found.items()}
+    texts = {name: "\n".join(body) for name, body in found.items()}
+    for name, text in texts.items():
+        for offset, message in section_problems(name, text):
+            raise _FileError(section_line[name] + 1 + offset, message)
+    return {name: text.strip() for name, text in texts.items()}
 
 
 def _parse_toml(text: str, first_line: int) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        raise _FileError(first_line, "invalid TOML: nested too deeply") from None
     except tomllib.TOMLDecodeError as err:
         match = TOML_LINE_RE.search(str(err))
         line = first_line + int(match.group(1)) - 1 if match else first_line
@@ -295,6 +361,25 @@ def _parse_quiz(value: Any, lines: list[str]) -> Quiz | None:
                          "quiz.answer must be a table with non-empty ko and en strings")
     return Quiz(distractors=parts["distractors"], keywords=keywords,
                 answer=Text(ko=answer["ko"].strip(), en=answer["en"].strip()) if answer else None)
+
+
+def _check_quiz_sizes(value: Any, lines: list[str]) -> None:
+    """Refuse quiz strings longer than ``MAX_QUIZ_CHARS`` (shapes are checked by _parse_quiz)."""
+    def strings(node: Any) -> Iterable[str]:
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, dict):
+            for item in node.values():
+                yield from strings(item)
+        elif isinstance(node, list):
+            for item in node:
+                yield from strings(item)
+
+    for text in strings(value):
+        if len(text) > MAX_QUIZ_CHARS:
+            raise _FileError(_line_of(lines, text[:40]), f"quiz text is too long ({len(text):,} "
+                                                         f"characters; the limit is "
+                                                         f"{MAX_QUIZ_CHARS:,})")
 
 
 def _is_string_list(value: Any) -> bool:

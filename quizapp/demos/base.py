@@ -82,12 +82,14 @@ class Param:
             return None if isinstance(value, bool) else f"{self.name} must be true or false"
         if isinstance(value, bool) or not isinstance(value, int | float):
             return f"{self.name} must be a number, got {value!r}"
-        if self.kind == "int" and value != int(value):
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"{self.name} must be a finite number, got {value!r}"
+        if self.kind == "int" and isinstance(value, float) and not value.is_integer():
             return f"{self.name} must be a whole number, got {value!r}"
-        if not math.isfinite(value) or (
-                self.low is not None and self.high is not None
-                and not self.low <= value <= self.high):
-            return f"{self.name}={value!r} is out of range [{self.low:g}, {self.high:g}]"
+        # Compared exactly (no float conversion), so a 400-digit integer is refused, not raised.
+        if self.low is not None and self.high is not None and not self.low <= value <= self.high:
+            shown = repr(value) if len(repr(value)) <= 24 else f"{repr(value)[:20]}..."
+            return f"{self.name}={shown} is out of range [{self.low:g}, {self.high:g}]"
         return None
 
     def describe(self) -> str:
@@ -107,6 +109,12 @@ class Demo:
     notice: ClassVar[Text]  # "what to notice", shown next to the plot
     params: ClassVar[tuple[Param, ...]] = ()
     steps: ClassVar[int] = 100  # frames in a headless run unless --steps says otherwise
+
+    @classmethod
+    def max_steps(cls) -> int:
+        """The most frames a headless run may ask for (``--steps``): ten times the default,
+        which keeps the slowest demo under a minute."""
+        return 10 * cls.steps
 
     def frames(self, values: Values) -> Iterator[Frame]:
         """Run the model, yielding one snapshot frame per step."""
@@ -149,7 +157,11 @@ class Demo:
         for name, value in overrides.items():
             param = cls.param(name)
             assert param is not None
-            values[name] = float(value) if param.kind == "float" else value
+            if param.kind == "float":
+                value = float(value)
+            elif param.kind == "int":
+                value = int(value)
+            values[name] = value
         return values
 
 

@@ -106,7 +106,8 @@ def make_optimizer(name: str, p: Parameter, lr: float, adaptive_lr: float,
     if name == "Momentum":
         return SGD([p], lr=lr, momentum=momentum)
     if name == "Nesterov":
-        return SGD([p], lr=lr, momentum=momentum, nesterov=True)
+        # PyTorch refuses nesterov=True without momentum; at μ = 0 Nesterov is plain SGD.
+        return SGD([p], lr=lr, momentum=momentum, nesterov=momentum > 0)
     if name == "AdaGrad":
         return Adagrad([p], lr=adaptive_lr)
     if name == "RMSprop":

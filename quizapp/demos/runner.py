@@ -7,6 +7,7 @@ arithmetic error) ends the run as *diverged* instead of crashing the app.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -63,16 +64,22 @@ class DemoRun:
                 break
         return made
 
-    def run(self, steps: int) -> Frame | None:
-        """Take up to ``steps`` frames; returns the last one."""
+    def run(self, steps: int, on_progress: Callable[[int], None] | None = None,
+            every_s: float = 2.0) -> Frame | None:
+        """Take up to ``steps`` frames; returns the last one. A long run calls ``on_progress``
+        with the frame count every ``every_s`` seconds."""
+        next_report = time.perf_counter() + every_s
         for _ in range(steps):
             if self.step() is None:
                 break
+            if on_progress is not None and time.perf_counter() >= next_report:
+                on_progress(self.count)
+                next_report += every_s
         return self.latest
 
 
 def render_png(demo: Demo, values: Values, steps: int, out: Path, lang: str = "ko",
-               dpi: int = 110) -> DemoRun:
+               dpi: int = 110, on_progress: Callable[[int], None] | None = None) -> DemoRun:
     """Run ``demo`` headless for ``steps`` frames and save the final figure to ``out``."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -81,7 +88,7 @@ def render_png(demo: Demo, values: Values, steps: int, out: Path, lang: str = "k
 
     use_korean_font_in_matplotlib()
     run = DemoRun(demo, values)
-    last = run.run(steps)
+    last = run.run(steps, on_progress)
     figure = Figure(figsize=(10, 6), layout="constrained")
     FigureCanvasAgg(figure)
     update = demo.draw(figure, values, lang)

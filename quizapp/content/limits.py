@@ -1,0 +1,60 @@
+"""Size limits that keep a hostile or runaway card from freezing the app.
+
+Cards are data from anyone. Qt's rich text, Markdown parsing and matplotlib's mathtext all slow
+down sharply on huge or deeply nested input (a 5 MB answer took minutes to lay out, one formula
+of 3,000 terms 25 s), so the loader refuses a card beyond these limits with a ``path:line``
+message, and the app never sees it. The figures leave ample room: the longest shipped answer is
+about 2,100 characters, the longest formula 145 characters, the deepest brace nesting 3.
+Measured render times at the limits are in ``tests/benchmarks/bench_hostile_content.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+#: A card file (front matter and the four sections).
+MAX_CARD_BYTES = 64 * 1024
+#: A ``deck.toml``.
+MAX_DECK_BYTES = 16 * 1024
+#: Characters in a question section and in an answer section.
+MAX_QUESTION_CHARS = 1_000
+MAX_ANSWER_CHARS = 8_000
+#: One ``$...$`` / ``$$...$$`` formula: characters, brace nesting, and formulas per section.
+MAX_MATH_CHARS = 240
+MAX_MATH_DEPTH = 8
+MAX_MATH_PER_SECTION = 40
+#: A quiz string (short answer, distractor, keyword).
+MAX_QUIZ_CHARS = 1_000
+
+_MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$", re.S)
+
+
+def section_problems(name: str, text: str) -> Iterator[tuple[int, str]]:
+    """Problems of one section as ``(line offset within the section, message)``."""
+    limit = MAX_QUESTION_CHARS if name.startswith("question") else MAX_ANSWER_CHARS
+    if len(text) > limit:
+        yield 0, f"section '{name}' is too long ({len(text):,} characters; the limit is {limit:,})"
+        return
+    formulas = list(_MATH.finditer(text))
+    if len(formulas) > MAX_MATH_PER_SECTION:
+        yield 0, (f"section '{name}' has {len(formulas)} formulas; the limit is "
+                  f"{MAX_MATH_PER_SECTION}")
+        return
+    for match in formulas:
+        tex = match.group(1) or match.group(2) or ""
+        offset = text.count("\n", 0, match.start())
+        if len(tex) > MAX_MATH_CHARS:
+            yield offset, (f"formula is too long ({len(tex)} characters; the limit is "
+                           f"{MAX_MATH_CHARS})")
+        elif (depth := _nesting(tex)) > MAX_MATH_DEPTH:
+            yield offset, f"formula nests {depth} deep; the limit is {MAX_MATH_DEPTH}"
+
+
+def _nesting(tex: str) -> int:
+    """The deepest nesting of braces and ``\\left``/``\\right`` pairs in ``tex``."""
+    depth = deepest = 0
+    for token in re.findall(r"\\left|\\right|(?<!\\)[{}]", tex):
+        depth += 1 if token in ("{", "\\left") else -1
+        deepest = max(deepest, depth)
+    return deepest
