@@ -117,11 +117,14 @@ def load_library(content_dir: Path, validate_demo: DemoValidator | None = None) 
             card_lines[card.id] = (card_file, text.splitlines())
             cards.append(card)
 
-    cards = [_checked_links(card, card_lines, issues, validate_demo) for card in cards]
+    cards = [_checked_links(card, card_lines, issues) for card in cards]
     decks.sort(key=lambda d: (d.order, d.id))
     deck_rank = {d.id: i for i, d in enumerate(decks)}
     cards.sort(key=lambda c: deck_rank[c.deck])  # stable: file order within a deck
-    return Library(decks=decks, cards=cards, issues=issues, skipped=sorted(skipped))
+    library = Library(decks=decks, cards=cards, issues=issues, skipped=sorted(skipped))
+    if validate_demo is not None:
+        check_demo_links(library, validate_demo)
+    return library
 
 
 def _entries(folder: Path, issues: list[Issue]) -> list[Path]:
@@ -176,9 +179,8 @@ def _checked_links(
     card: Card,
     card_lines: dict[str, tuple[Path, list[str]]],
     issues: list[Issue],
-    validate_demo: DemoValidator | None,
 ) -> Card:
-    """Report follow-up and demo references that do not resolve, and drop them from the card."""
+    """Report follow-up references that do not resolve, and drop them from the card."""
     path, lines = card_lines[card.id]
     good_follow_ups = []
     for ref in card.follow_ups:
@@ -186,14 +188,27 @@ def _checked_links(
             good_follow_ups.append(ref)
         else:
             issues.append(Issue(path, _line_of(lines, f'"{ref}"'), f"unknown follow-up id '{ref}'"))
-    demo = card.demo
-    if demo is not None and validate_demo is not None:
-        problems = validate_demo(demo)
+    return replace(card, follow_ups=tuple(good_follow_ups))
+
+
+def check_demo_links(library: Library, validate_demo: DemoValidator) -> None:
+    """Validate every card's ``[demo]`` reference with ``validate_demo``; report each problem as
+    a ``path:line`` issue and drop that card's demo link (the card itself still loads).
+
+    ``load_library`` calls this when given a validator (``check`` does); the GUI calls it after
+    the first card is on screen, so that start-up does not import the demos — the same function,
+    so both see exactly the same problems.
+    """
+    checked = []
+    for card in library.cards:
+        demo = card.demo
+        problems = validate_demo(demo) if demo is not None else []
         for problem in problems:
-            issues.append(Issue(path, _key_line(lines, "demo"), f"demo '{demo.id}': {problem}"))
-        if problems:
-            demo = None
-    return replace(card, follow_ups=tuple(good_follow_ups), demo=demo)
+            assert demo is not None
+            library.issues.append(Issue(card.path or Path(card.id), demo.line,
+                                        f"demo '{demo.id}': {problem}"))
+        checked.append(replace(card, demo=None) if problems else card)
+    library.replace_cards(checked)
 
 
 def _parse_deck(path: Path, text: str) -> Deck:
@@ -324,7 +339,7 @@ def _parse_demo(value: Any, lines: list[str]) -> DemoRef | None:
     unknown = set(value) - {"id", "params"}
     if unknown or not isinstance(params, dict):
         raise _FileError(line, "[demo] takes only 'id' and a 'params' table")
-    return DemoRef(id=value["id"], params=params)
+    return DemoRef(id=value["id"], params=params, line=line)
 
 
 def _parse_quiz(value: Any, lines: list[str]) -> Quiz | None:

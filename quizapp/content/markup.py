@@ -2,16 +2,25 @@
 
 The renderer turns a TeX fragment into HTML (in the app: an ``<img>`` of matplotlib mathtext);
 keeping it a parameter keeps this module free of matplotlib and Qt.
+
+Cards are data from anyone, so the HTML is safe by construction (see docs/ARCHITECTURE.md,
+"Trust rules"): raw HTML in a card is shown as text, never interpreted; a link is made only for
+an absolute ``http``/``https`` URL (anything else, ``file:``, ``javascript:``, ``data:`` or a
+relative path, stays plain text); and an image is shown as its alt text, so nothing in a card
+makes the app read a local file or the network. The only ``<img>`` tags come from the math
+renderer.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 #: ``render(tex, display) -> html``; ``display`` is True for ``$$..$$`` blocks.
@@ -26,11 +35,29 @@ def plain_math(tex: str, display: bool) -> str:
     return f"<p align='center'>{code}</p>" if display else code
 
 
+SAFE_SCHEMES = ("http://", "https://")
+
+
+def is_safe_link(url: str) -> bool:
+    """True for the only links a card may carry: absolute http(s) URLs."""
+    return url.strip().lower().startswith(SAFE_SCHEMES)
+
+
+def _image_as_text(self: RendererHTML, tokens: Sequence[Token], idx: int,
+                   options: OptionsDict, env: EnvType) -> str:
+    """Render ``![alt](src)`` as its alt text: a card never makes the app fetch an image."""
+    alt = self.renderInlineAsText(tokens[idx].children or [], options, env) or "image"
+    return f"<i>[{html.escape(alt)}]</i>"
+
+
 @cache
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table").use(
+    parser = MarkdownIt("commonmark", {"html": False}).enable("table").use(
         dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True
     )
+    parser.validateLink = is_safe_link  # type: ignore[method-assign]
+    parser.add_render_rule("image", _image_as_text)
+    return parser
 
 
 def to_html(text: str, render_math: MathRenderer = plain_math) -> str:

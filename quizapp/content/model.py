@@ -29,6 +29,7 @@ class DemoRef:
 
     id: str
     params: dict[str, Any] = field(default_factory=dict)
+    line: int = 1  # where the card file declares it, for path:line messages
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "params": dict(self.params)}
@@ -121,6 +122,11 @@ class Library:
 
     def __post_init__(self) -> None:
         self._by_id = {card.id: card for card in self.cards}
+
+    def replace_cards(self, cards: list[Card]) -> None:
+        """Swap in updated versions of the cards (same ids, same order)."""
+        self.cards = cards
+        self._by_id = {card.id: card for card in cards}
 
     def card(self, card_id: str) -> Card | None:
         return self._by_id.get(card_id)

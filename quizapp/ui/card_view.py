@@ -2,17 +2,30 @@
 
 Markdown goes through ``quizapp.content.markup``; math is shown from the image cache when it is
 there, else as TeX source first and as images a moment later, so the card appears at once.
+Missing images are rendered a few at a time (``MATH_SLICE_S`` of work per event-loop turn), so
+even a card full of formulas never blocks the window for long.
+
+``CardPane`` is the only place card HTML is displayed, and it is locked down: it loads no
+resource but our own math images (no file, no network), never navigates, and hands a clicked
+link to the system browser only when it is http(s).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+import time
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
 from PySide6.QtWidgets import QHBoxLayout, QTextBrowser, QWidget
 
 from quizapp.content import Card, Text
-from quizapp.content.markup import plain_math, to_html
-from quizapp.ui.math_images import MathImages
+from quizapp.content.markup import is_safe_link, plain_math, to_html
+from quizapp.ui.math_images import MATH_SCHEME, MathImages
 from quizapp.ui.strings import tr
+
+#: Seconds of math rendering per event-loop turn (one formula may take up to ~150 ms).
+MATH_SLICE_S = 0.05
 
 STYLE = """
 body { font-size: 15px; color: #1f2328; }
@@ -23,6 +36,32 @@ code { background-color: #eef1f4; font-family: 'DejaVu Sans Mono', monospace; }
 pre { background-color: #f6f8fa; padding: 6px; font-family: 'DejaVu Sans Mono', monospace; }
 td, th { padding: 3px 8px; border: 1px solid #d0d7de; }
 """
+
+
+class CardPane(QTextBrowser):
+    """A text pane for untrusted card HTML: only ``math:`` images load, and only http(s) links
+    open (in the system browser, on a click)."""
+
+    def __init__(self, math: MathImages, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.math = math
+        self.setOpenLinks(False)  # a click never makes the pane load what the link names
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self.follow_link)
+
+    def loadResource(self, kind: int, url: QUrl | str) -> Any:  # Qt override
+        url = QUrl(url)
+        if kind == QTextDocument.ResourceType.ImageResource.value and url.scheme() == MATH_SCHEME:
+            data = self.math.image_bytes(url.path())
+            if data is not None:
+                return QImage.fromData(data)
+        return None  # nothing else, ever: no local file, no network
+
+    def follow_link(self, url: QUrl) -> bool:
+        """Open ``url`` in the browser if it is http(s); True when it was opened."""
+        if is_safe_link(url.toString()):
+            return QDesktopServices.openUrl(url)
+        return False
 
 
 class CardView(QWidget):
@@ -40,12 +79,10 @@ class CardView(QWidget):
         self.card: Card | None = None
         self.revealed = False
         self.follow_ups: list[Text] = []
-        self._math_pending = False
+        self._pending: dict[tuple[str, bool], None] = {}  # formulas to render, in order
 
-    @staticmethod
-    def _make_pane() -> QTextBrowser:
-        pane = QTextBrowser()
-        pane.setOpenExternalLinks(True)
+    def _make_pane(self) -> CardPane:
+        pane = CardPane(self.math)
         pane.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the screen's shortcuts
         pane.document().setDefaultStyleSheet(STYLE)
         pane.document().setDocumentMargin(14)
@@ -66,28 +103,36 @@ class CardView(QWidget):
     def plain_text(self, lang: str) -> str:
         return self.panes[lang].toPlainText()
 
-    def _render(self, render_math: bool = False) -> None:
-        self._math_pending = False
+    def _render(self) -> None:
+        self._pending = {}
         for lang, pane in self.panes.items():
             visible = self.mode in (lang, "both")
             pane.setVisible(visible)
             if visible and self.card is not None:
-                pane.setHtml(self._card_html(lang, render_math))
+                pane.setHtml(self._card_html(lang))
             elif self.card is None:
                 pane.clear()
-        if self._math_pending:
-            QTimer.singleShot(0, lambda: self._render(render_math=True))
+        if self._pending:
+            QTimer.singleShot(0, self._render_pending_math)
 
-    def _card_html(self, lang: str, render_math: bool) -> str:
+    def _render_pending_math(self) -> None:
+        """Render missing formulas for up to ``MATH_SLICE_S``, then show what is ready (the
+        next slice is scheduled by ``_render`` while any remain)."""
+        deadline = time.perf_counter() + MATH_SLICE_S
+        for tex, display in list(self._pending):
+            self.math.render(tex, display)
+            if time.perf_counter() >= deadline:
+                break
+        self._render()
+
+    def _card_html(self, lang: str) -> str:
         assert self.card is not None
         mode = "en" if lang == "en" else "ko"
 
         def math(tex: str, display: bool) -> str:
-            if render_math:
-                return self.math.render_html(tex, display)
             cached = self.math.cached_html(tex, display)
             if cached is None:
-                self._math_pending = True
+                self._pending[(tex, display)] = None
                 return plain_math(tex, display)
             return cached
 

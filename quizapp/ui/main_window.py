@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
-from quizapp.content import Library
+from quizapp.content import Library, check_demo_links
 from quizapp.store import ProgressStore, StoreWriteError
 from quizapp.study import StudySession, collection_stats, deck_counts, today_counts
 from quizapp.ui.errors import user_message
@@ -54,11 +55,28 @@ class MainWindow(QMainWindow):
         self.home.language_toggled.connect(self.toggle_language)
         self.review.language_toggled.connect(self.toggle_language)
         self.review.back_requested.connect(self.show_home)
-        self.review.demo_requested.connect(self.open_demo)
+        self.review.demo_requested.connect(self.open_card_demo)
         self.review.problem.connect(self.show_problem)
         self.demo_windows: list[QWidget] = []
+        self._demo_links_checked = False
         self._apply_mode()
         self.show_home()
+        # The same demo-preset check `check` runs, once the first screen is up (it imports the
+        # demos and matplotlib, which start-up must not wait for).
+        QTimer.singleShot(0, self.check_demo_links)
+
+    def check_demo_links(self) -> None:
+        """Validate every card's demo preset as ``check`` does; bad links are dropped and
+        counted in the home screen's content-problem banner."""
+        if self._demo_links_checked:
+            return
+        from quizapp.demos import demo_ref_problems
+
+        self._demo_links_checked = True
+        before = len(self.library.issues)
+        check_demo_links(self.library, demo_ref_problems)
+        if len(self.library.issues) != before and self.stack.currentWidget() is self.home:
+            self.show_home()
 
     def show_home(self) -> None:
         self.home.show_library(self.library, today_counts(self.library, self.store),
@@ -75,6 +93,15 @@ class MainWindow(QMainWindow):
         session = StudySession(self.library, self.store, deck.id if deck else None)
         self.stack.setCurrentWidget(self.review)
         self.review.start(session, title)
+
+    def open_card_demo(self, card_id: str) -> QWidget | None:
+        """Open the demo of card ``card_id`` with its presets, once they have passed the same
+        check ``check`` applies (a card whose preset is invalid has no demo link)."""
+        self.check_demo_links()
+        card = self.library.card(card_id)
+        if card is None or card.demo is None:
+            return None
+        return self.open_demo(card.demo.id, dict(card.demo.params))
 
     def open_demo(self, demo_id: str, presets: dict[str, Any] | None = None) -> QWidget:
         """Open a live demo window (matplotlib and the demos are imported on first use)."""

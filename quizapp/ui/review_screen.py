@@ -37,7 +37,7 @@ class ReviewScreen(QWidget):
     back_requested = Signal()
     language_toggled = Signal()
     card_shown = Signal(str)  # card id, once its question is on screen
-    demo_requested = Signal(str, dict)  # demo id and the card's preset parameters
+    demo_requested = Signal(str)  # the id of the card whose demo to open
     problem = Signal(str)  # a message to show the user in words ("" clears it)
 
     def __init__(self, math: MathImages, parent: QWidget | None = None) -> None:
@@ -154,10 +154,10 @@ class ReviewScreen(QWidget):
         self.problem.emit(user_message(err, self.mode) if err else "")
 
     def open_demo(self) -> None:
-        """Ask for the current card's demo (if it has one), with the card's presets."""
+        """Ask for the current card's demo (if it has one)."""
         card = self.session.current if self.session else None
         if card is not None and card.demo is not None:
-            self.demo_requested.emit(card.demo.id, dict(card.demo.params))
+            self.demo_requested.emit(card.id)
 
     def set_mode(self, mode: str) -> None:
         self.mode = mode

@@ -137,3 +137,29 @@ def test_broken_files_are_counted_on_home(qtbot: QtBot, small_content: Path,
     assert win.home.warning_box.isVisible()
     assert win.home.warning.text() == "콘텐츠 문제 1건 · 건너뛴 파일 1개"
     assert win.home.decks.topLevelItem(0).text(1) == "5"
+
+
+def test_demo_presets_are_checked_as_check_does(qtbot: QtBot, small_content: Path,
+                                                tmp_path: Path) -> None:
+    """A preset `check` refuses (an int parameter set to inf) is refused in the GUI too: it is
+    counted on home and D opens nothing, instead of crashing the demo."""
+    from card_files import write_card
+
+    from quizapp.content import load_library
+    from quizapp.demos import demo_ref_problems
+
+    write_card(small_content / "alpha", "00.md", "bad-demo",
+               extra='[demo]\nid = "weight-init"\nparams = { depth = inf }\n')
+    expected = [str(i) for i in load_library(small_content, demo_ref_problems).issues]
+    application()
+    win = create_window(small_content, str(tmp_path / "data"))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.home.warning_box.isVisible(), timeout=10000)
+    assert [str(i) for i in win.library.issues] == expected
+    assert win.home.warning.text() == "콘텐츠 문제 1건 · 건너뛴 파일 0개"
+    win.open_study()
+    assert win.review.session is not None and win.review.session.current is not None
+    assert win.review.session.current.id == "bad-demo"
+    qtbot.keyClick(win.review, Qt.Key.Key_D)
+    assert win.demo_windows == []
