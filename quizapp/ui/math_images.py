@@ -77,7 +77,7 @@ class MathImages:
             return
         try:
             png = _render_png(tex, DISPLAY_PT if display else INLINE_PT)
-        except Exception:  # noqa: BLE001 - any mathtext failure: show the TeX source instead
+        except Exception:  # any mathtext failure (parse, recursion, ...): show the TeX source
             self._failed.add((tex, display))
             return
         name = self.name_for(tex, display)

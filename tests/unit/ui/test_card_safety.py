@@ -112,7 +112,7 @@ def test_two_instances_writing_the_same_formula_at_once(tmp_path: Path) -> None:
             for _ in range(5):
                 instance = MathImages(tmp_path / "math")
                 instance._store(MathImages.name_for("y", False), b"\x89PNG" + b"0" * 5000)
-        except BaseException as err:  # noqa: BLE001 - collected and asserted below
+        except BaseException as err:  # collected and asserted below
             errors.append(err)
 
     threads = [threading.Thread(target=render) for _ in range(6)]
