@@ -4,7 +4,8 @@ Cards are data from anyone. Qt's rich text, Markdown parsing and matplotlib's ma
 down sharply on huge or deeply nested input (a 5 MB answer took minutes to lay out, one formula
 of 3,000 terms 25 s), so the loader refuses a card beyond these limits with a ``path:line``
 message, and the app never sees it. The figures leave ample room: the longest shipped answer is
-about 2,100 characters, the longest formula 145 characters, the deepest brace nesting 3.
+about 2,100 characters, the longest formula about 230 characters (71 symbols), the deepest
+brace nesting 3.
 Measured render times at the limits are in ``tests/benchmarks/bench_hostile_content.py``.
 """
 
@@ -19,15 +20,26 @@ MAX_CARD_BYTES = 64 * 1024
 MAX_DECK_BYTES = 16 * 1024
 #: Characters in a question section and in an answer section.
 MAX_QUESTION_CHARS = 1_000
-MAX_ANSWER_CHARS = 8_000
-#: One ``$...$`` / ``$$...$$`` formula: characters, brace nesting, and formulas per section.
-MAX_MATH_CHARS = 240
+MAX_ANSWER_CHARS = 4_000
+#: Markdown structure that Qt lays out slowly: table rows, and runs of emphasis markers or
+#: nested brackets (both parse into thousands of nested elements).
+MAX_TABLE_ROWS = 100
+MAX_MARKER_RUN = 6
+MAX_BRACKET_DEPTH = 10
+#: One ``$...$`` / ``$$...$$`` formula: characters, symbols (a ``\command`` counts as one;
+#: braces and spaces as none — mathtext's time grows with them, ~1 ms each, and sharply with
+#: ``\frac``/``\sqrt`` nesting), brace nesting, and formulas per section.
+MAX_MATH_CHARS = 400
+MAX_MATH_SYMBOLS = 100
 MAX_MATH_DEPTH = 8
 MAX_MATH_PER_SECTION = 40
 #: A quiz string (short answer, distractor, keyword).
 MAX_QUIZ_CHARS = 1_000
 
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$", re.S)
+_COMMAND = re.compile(r"\\[a-zA-Z]+")
+_SPACE_OR_BRACE = re.compile(r"[{}\s]")
+_MARKER_RUN = re.compile(rf"[*_~]{{{MAX_MARKER_RUN + 1},}}")
 
 
 def section_problems(name: str, text: str) -> Iterator[tuple[int, str]]:
@@ -35,6 +47,17 @@ def section_problems(name: str, text: str) -> Iterator[tuple[int, str]]:
     limit = MAX_QUESTION_CHARS if name.startswith("question") else MAX_ANSWER_CHARS
     if len(text) > limit:
         yield 0, f"section '{name}' is too long ({len(text):,} characters; the limit is {limit:,})"
+        return
+    rows = sum(1 for line in text.splitlines() if line.lstrip().startswith("|"))
+    if rows > MAX_TABLE_ROWS:
+        yield 0, f"section '{name}' has {rows} table rows; the limit is {MAX_TABLE_ROWS}"
+        return
+    if run := _MARKER_RUN.search(text):
+        yield (text.count("\n", 0, run.start()),
+               f"{len(run.group())} emphasis markers in a row; the limit is {MAX_MARKER_RUN}")
+        return
+    if (depth := _bracket_depth(text)) > MAX_BRACKET_DEPTH:
+        yield 0, f"brackets nest {depth} deep; the limit is {MAX_BRACKET_DEPTH}"
         return
     formulas = list(_MATH.finditer(text))
     if len(formulas) > MAX_MATH_PER_SECTION:
@@ -47,8 +70,29 @@ def section_problems(name: str, text: str) -> Iterator[tuple[int, str]]:
         if len(tex) > MAX_MATH_CHARS:
             yield offset, (f"formula is too long ({len(tex)} characters; the limit is "
                            f"{MAX_MATH_CHARS})")
+        elif (symbols := math_symbols(tex)) > MAX_MATH_SYMBOLS:
+            yield offset, (f"formula is too long ({symbols} symbols; the limit is "
+                           f"{MAX_MATH_SYMBOLS})")
         elif (depth := _nesting(tex)) > MAX_MATH_DEPTH:
             yield offset, f"formula nests {depth} deep; the limit is {MAX_MATH_DEPTH}"
+
+
+def math_symbols(tex: str) -> int:
+    """How many symbols mathtext lays out for ``tex``, roughly: each ``\\command`` is one, braces
+    and spaces are none."""
+    return len(_SPACE_OR_BRACE.sub("", _COMMAND.sub("c", tex)))
+
+
+def _bracket_depth(text: str) -> int:
+    """The deepest nesting of ``[``/``]`` in Markdown text (links, images, literal brackets)."""
+    depth = deepest = 0
+    for char in text:
+        if char == "[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == "]":
+            depth = max(0, depth - 1)
+    return deepest
 
 
 def _nesting(tex: str) -> int:

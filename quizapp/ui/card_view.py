@@ -26,6 +26,7 @@ from quizapp.ui.strings import tr
 
 #: Seconds of math rendering per event-loop turn (one formula may take up to ~150 ms).
 MATH_SLICE_S = 0.05
+WARM_UP_POLL_MS = 40
 
 STYLE = """
 body { font-size: 15px; color: #1f2328; }
@@ -118,6 +119,11 @@ class CardView(QWidget):
     def _render_pending_math(self) -> None:
         """Render missing formulas for up to ``MATH_SLICE_S``, then show what is ready (the
         next slice is scheduled by ``_render`` while any remain)."""
+        if not self._pending:
+            return
+        if not self.math.warm_up():  # matplotlib is being set up off the GUI thread
+            QTimer.singleShot(WARM_UP_POLL_MS, self._render_pending_math)
+            return
         deadline = time.perf_counter() + MATH_SLICE_S
         for tex, display in list(self._pending):
             self.math.render(tex, display)

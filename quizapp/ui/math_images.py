@@ -21,6 +21,7 @@ import os
 import re
 import struct
 import tempfile
+import threading
 from pathlib import Path
 
 from quizapp.content.markup import plain_math
@@ -41,6 +42,27 @@ class MathImages:
         self.cache_dir = cache_dir
         self._images: dict[str, bytes] = {}
         self._failed: set[tuple[str, bool]] = set()
+        self._warm = threading.Event()
+        self._warming: threading.Thread | None = None
+
+    def warm_up(self) -> bool:
+        """Start importing matplotlib and building mathtext's parser and fonts in a background
+        thread (about half a second, once per process); True once that is done. ``render`` is
+        called only after that, from the GUI thread, so matplotlib is never used by two threads
+        at once, and the window never freezes for the one-time set-up."""
+        if self._warming is None:
+            self._warming = threading.Thread(target=self._warm_up, name="mathtext-warm-up",
+                                             daemon=True)
+            self._warming.start()
+        return self._warm.is_set()
+
+    def _warm_up(self) -> None:
+        try:
+            _render_png("x", INLINE_PT)
+        except Exception:  # a broken matplotlib shows up (as TeX) in render() instead
+            pass
+        finally:
+            self._warm.set()
 
     @staticmethod
     def name_for(tex: str, display: bool) -> str:

@@ -96,15 +96,32 @@ def test_oversized_file_is_refused_before_it_is_read(small_content: Path) -> Non
 
 def test_too_long_answer_formula_and_nesting(small_content: Path) -> None:
     alpha = small_content / "alpha"
-    write_card(alpha, "04.md", "long", en="Long " + "word " * (MAX_ANSWER_CHARS // 5))
+    question = "Long " + "word " * (MAX_ANSWER_CHARS // 5)
+    write_card(alpha, "04.md", "long", en=question)
     write_card(alpha, "05.md", "formula", en="Sum $" + "+".join(["x"] * MAX_MATH_CHARS) + "$")
     deep = "\\frac{" * (MAX_MATH_DEPTH + 1) + "x" + "}{y}" * (MAX_MATH_DEPTH + 1)
     write_card(alpha, "06.md", "nested", en=f"Where\n\n$${deep}$$")
     found = issues(small_content)
     assert found == [
-        "alpha/04.md:12: section 'question.en' is too long (8,006 characters; the limit is 1,000)",
+        f"alpha/04.md:12: section 'question.en' is too long ({len(question) + 1:,} "
+        "characters; the limit is 1,000)",
         f"alpha/05.md:12: formula is too long ({2 * MAX_MATH_CHARS - 1} characters; the limit "
         f"is {MAX_MATH_CHARS})",
         f"alpha/06.md:14: formula nests {MAX_MATH_DEPTH + 1} deep; the limit is "
         f"{MAX_MATH_DEPTH}",
     ]
+
+
+@pytest.mark.parametrize(("answer", "message"), [
+    ("|a|\n|-|\n" + "|1|\n" * 120, "section 'answer.en' has 122 table rows; the limit is 100"),
+    ("x " + "*" * 40 + "y", "40 emphasis markers in a row; the limit is 6"),
+    ("[" * 30 + "x" + "]" * 30, "brackets nest 30 deep; the limit is 10"),
+    ("$$" + "abcdefghij" * 12 + "$$", "formula is too long (120 symbols; the limit is 100)"),
+])
+def test_markdown_that_qt_lays_out_slowly_is_refused(small_content: Path, answer: str,
+                                                     message: str) -> None:
+    body = (f'+++\nid = "slow"\n+++\n\n::: question.ko\n질문\n\n::: answer.ko\n답\n\n'
+            f"::: question.en\nQ\n\n::: answer.en\n{answer}\n")
+    write_card(small_content / "alpha", "04.md", "slow", body=body)
+    [issue] = issues(small_content)
+    assert issue == f"alpha/04.md:15: {message}"
