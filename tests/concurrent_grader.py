@@ -6,8 +6,9 @@ usage: python concurrent_grader.py DB_PATH SECONDS SEED [--print-each]
 
 Without ``--print-each`` it prints one JSON object at the end: the log ids it wrote, the ones it
 undid, and how many undos were refused because another process had graded the card since. With
-``--print-each`` it prints ``graded ID`` / ``undone ID`` as soon as each write has returned (so a
-process killed at any moment has told exactly what it committed).
+``--print-each`` it prints ``begin`` before each write and ``graded ID`` / ``undone ID`` /
+``none`` as soon as it has returned, so a process killed at any moment has told what it
+committed, and which one write (if any) was in flight.
 """
 
 from __future__ import annotations
@@ -41,16 +42,18 @@ def main() -> int:
             # A pause between writes, as between a person's grades (though far shorter): without
             # it one process takes the lock again before SQLite's busy handler wakes the other.
             time.sleep(rng.uniform(0, 0.004))
+            if print_each:
+                print("begin", flush=True)
             if graded and rng.random() < 0.2:
                 try:
                     result = store.undo_last()
                 except UndoConflictError:
                     conflicts += 1
-                else:
-                    if result is not None:
-                        undone.append(result.log_id)
-                        if print_each:
-                            print(f"undone {result.log_id}", flush=True)
+                    result = None
+                if result is not None:
+                    undone.append(result.log_id)
+                if print_each:
+                    print(f"undone {result.log_id}" if result else "none", flush=True)
                 continue
             card_id, rating = rng.choice(CARDS), rng.randint(1, 4)
             now = utc_now()
