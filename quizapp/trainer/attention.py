@@ -90,9 +90,7 @@ class MultiheadAttention(Module):
         self.batch_first = batch_first
         gen = as_generator(rng)
         self.in_proj_weight = Parameter(np.empty((3 * embed_dim, embed_dim), dtype=np.float32))
-        self.in_proj_bias = (
-            Parameter(np.zeros(3 * embed_dim, dtype=np.float32)) if bias else None
-        )
+        self.in_proj_bias = Parameter(np.zeros(3 * embed_dim, dtype=np.float32)) if bias else None
         self.out_proj = Linear(embed_dim, embed_dim, bias=bias, rng=gen)
         init.xavier_uniform_(self.in_proj_weight, rng=gen)
         if self.out_proj.bias is not None:
@@ -196,8 +194,7 @@ class MultiheadAttention(Module):
             )
         if query.shape[-1] != self.embed_dim:
             raise ValueError(
-                f"was expecting embedding dimension of {self.embed_dim}, "
-                f"but got {query.shape[-1]}"
+                f"was expecting embedding dimension of {self.embed_dim}, but got {query.shape[-1]}"
             )
         batched = query.ndim == 3
         if not batched and key_padding_mask is not None:
