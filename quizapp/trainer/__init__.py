@@ -49,7 +49,7 @@ from .module import Module, Sequential
 from .optim import SGD, Adagrad, Adam, AdamW, Optimizer, ParamState, RMSprop
 from .parameter import Parameter
 from .regularization import EarlyStopping, ElasticNetPenalty, L1Penalty, L2Penalty
-from .rnn import GRU, LSTM, RNN, RNNBase
+from .rnn import GRU, LSTM, RNN
 from .training import (
     EpochMetrics,
     StepMetrics,
@@ -102,7 +102,6 @@ __all__ = [
     "ParamState",
     "Parameter",
     "RMSprop",
-    "RNNBase",
     "RandomTranslate",
     "ReLU",
     "Ridge",

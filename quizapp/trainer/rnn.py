@@ -54,6 +54,11 @@ class _ScanCache:
     cells: list[tuple[Array, ...]]
 
 
+def _time_order(direction: int) -> slice:
+    """Index along time: as given for the forward direction, reversed for ``_reverse``."""
+    return slice(None, None, -1) if direction == 1 else slice(None)
+
+
 class RNNBase(Module):
     """The time loop shared by ``RNN``, ``LSTM`` and ``GRU``; subclasses define one cell.
 
@@ -251,9 +256,9 @@ class RNNBase(Module):
             for direction in range(self.num_directions):
                 index = layer * self.num_directions + direction
                 start = tuple(s[index] for s in states0)
-                seq = layer_in if direction == 0 else layer_in[::-1]
-                out, final, scan = self._scan(seq, start, index)
-                outs.append(out if direction == 0 else out[::-1])
+                time = _time_order(direction)
+                out, final, scan = self._scan(layer_in[time], start, index)
+                outs.append(out[time])
                 finals.append(final)
                 scans.append(scan)
             layer_out = outs[0] if len(outs) == 1 else np.concatenate(outs, axis=-1)
@@ -296,14 +301,9 @@ class RNNBase(Module):
                 index = layer * self.num_directions + direction
                 d_dir = d_out[..., direction * h : (direction + 1) * h]
                 final = tuple(d[index] for d in d_final)
-                if direction == 0:
-                    dx, d_start[index] = self._scan_backward(d_dir, final, scans[index], index)
-                else:
-                    dx, d_start[index] = self._scan_backward(
-                        d_dir[::-1], final, scans[index], index
-                    )
-                    dx = dx[::-1]
-                d_in = dx if d_in is None else d_in + dx
+                time = _time_order(direction)
+                dx, d_start[index] = self._scan_backward(d_dir[time], final, scans[index], index)
+                d_in = dx[time] if d_in is None else d_in + dx[time]
             assert d_in is not None
             if layer > 0:
                 mask = masks[layer - 1]
