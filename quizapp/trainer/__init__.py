@@ -8,6 +8,7 @@ See ``docs/TRAINER.md``.
 
 from . import init
 from .activations import GELU, LeakyReLU, Mish, ReLU, Sigmoid, SiLU, Tanh, sigmoid, softplus
+from .attention import MultiheadAttention
 from .conv import Conv2d, MaxPool2d
 from .data import (
     DataLoader,
@@ -24,7 +25,7 @@ from .data import (
     train_val_test_split,
 )
 from .gradcheck import gradcheck, gradcheck_loss, numerical_gradient, rel_error
-from .layers import BatchNorm1d, Dropout, Flatten, Linear
+from .layers import BatchNorm1d, Dropout, Embedding, Flatten, LayerNorm, Linear
 from .linear_models import (
     ConvergenceWarning,
     ElasticNet,
@@ -48,6 +49,7 @@ from .module import Module, Sequential
 from .optim import SGD, Adagrad, Adam, AdamW, Optimizer, ParamState, RMSprop
 from .parameter import Parameter
 from .regularization import EarlyStopping, ElasticNetPenalty, L1Penalty, L2Penalty
+from .rnn import GRU, LSTM, RNN
 from .training import (
     EpochMetrics,
     StepMetrics,
@@ -60,6 +62,9 @@ from .training import (
 
 __all__ = [
     "GELU",
+    "GRU",
+    "LSTM",
+    "RNN",
     "SGD",
     "Adagrad",
     "Adam",
@@ -75,6 +80,7 @@ __all__ = [
     "EarlyStopping",
     "ElasticNet",
     "ElasticNetPenalty",
+    "Embedding",
     "EpochMetrics",
     "ExponentialLR",
     "Flatten",
@@ -82,6 +88,7 @@ __all__ = [
     "L2Penalty",
     "LRScheduler",
     "Lasso",
+    "LayerNorm",
     "LeakyReLU",
     "Linear",
     "LinearLR",
@@ -90,6 +97,7 @@ __all__ = [
     "MaxPool2d",
     "Mish",
     "Module",
+    "MultiheadAttention",
     "Optimizer",
     "ParamState",
     "Parameter",

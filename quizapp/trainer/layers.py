@@ -1,4 +1,4 @@
-"""Dense layers: ``Linear``, ``Flatten``, ``Dropout`` and ``BatchNorm1d``."""
+"""Layers: ``Linear``, ``Flatten``, ``Dropout``, ``BatchNorm1d``, ``LayerNorm``, ``Embedding``."""
 
 from __future__ import annotations
 
@@ -254,3 +254,143 @@ class BatchNorm1d(Module):
             f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
             f"affine={self.affine}, track_running_stats={self.track_running_stats}"
         )
+
+
+class LayerNorm(Module):
+    """Layer normalisation over the last ``len(normalized_shape)`` dimensions, per sample:
+
+    mu, var = mean and *biased* variance over those dimensions (no running statistics);
+    x_hat = (x - mu) / sqrt(var + eps); y = weight * x_hat + bias, with ``weight`` (ones) and
+    ``bias`` (zeros) of shape ``normalized_shape`` (``elementwise_affine=False``: none;
+    ``bias=False``: weight only). Training and evaluation compute the same thing.
+
+    Backward, with g_hat = dL/dy * weight and means over the m normalised elements:
+    dx = (g_hat - mean(g_hat) - x_hat * mean(g_hat * x_hat)) / sqrt(var + eps),
+    dweight += sum over the leading dims of dL/dy * x_hat, dbias += sum of dL/dy.
+    """
+
+    def __init__(
+        self,
+        normalized_shape: int | tuple[int, ...],
+        eps: float = 1e-5,
+        elementwise_affine: bool = True,
+        bias: bool = True,
+    ) -> None:
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, int) else normalized_shape
+        self.normalized_shape: tuple[int, ...] = tuple(int(n) for n in shape)
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        self.weight: Parameter | None = None
+        self.bias: Parameter | None = None
+        if elementwise_affine:
+            self.weight = Parameter(np.ones(self.normalized_shape, dtype=np.float32))
+            if bias:
+                self.bias = Parameter(np.zeros(self.normalized_shape, dtype=np.float32))
+        self._cache: tuple[Array, Array] | None = None
+
+    def _axes(self, x: Array) -> tuple[int, ...]:
+        k = len(self.normalized_shape)
+        if x.ndim < k or tuple(x.shape[x.ndim - k :]) != self.normalized_shape:
+            raise RuntimeError(
+                f"Given normalized_shape={list(self.normalized_shape)}, expected input with "
+                f"shape [*, {', '.join(map(str, self.normalized_shape))}], "
+                f"but got input of size {list(x.shape)}"
+            )
+        return tuple(range(x.ndim - k, x.ndim))
+
+    def forward(self, x: Array) -> Array:
+        axes = self._axes(x)
+        mean = x.mean(axis=axes, keepdims=True)
+        var = x.var(axis=axes, keepdims=True)  # biased: divide by m
+        inv_std: Array = 1.0 / np.sqrt(var + self.eps)
+        x_hat: Array = (x - mean) * inv_std
+        self._cache = (x_hat, inv_std)
+        if self.weight is None:
+            return x_hat
+        out: Array = x_hat * self.weight.data
+        if self.bias is not None:
+            out += self.bias.data
+        return out
+
+    def backward(self, grad_out: Array) -> Array:
+        if self._cache is None:
+            raise RuntimeError("backward called before forward")
+        x_hat, inv_std = self._cache
+        axes = tuple(range(x_hat.ndim - len(self.normalized_shape), x_hat.ndim))
+        leading = tuple(range(x_hat.ndim - len(self.normalized_shape)))
+        g_hat = grad_out
+        if self.weight is not None:
+            self.weight.grad += (grad_out * x_hat).sum(axis=leading)
+            if self.bias is not None:
+                self.bias.grad += grad_out.sum(axis=leading)
+            g_hat = grad_out * self.weight.data
+        mean_g = g_hat.mean(axis=axes, keepdims=True)
+        mean_gx = (g_hat * x_hat).mean(axis=axes, keepdims=True)
+        dx: Array = inv_std * (g_hat - mean_g - x_hat * mean_gx)
+        return dx
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+        )
+
+
+class Embedding(Module):
+    """A lookup table: ``y = weight[indices]``, ``weight`` of shape (num_embeddings, embedding_dim).
+
+    Input: integer indices of any shape (*); output (*, embedding_dim). Equivalent to
+    one_hot(indices) @ weight, so backward scatters: weight.grad[i] += sum of dL/dy over the
+    positions that looked up row i (``np.add.at``, repeated indices add up). Init as PyTorch:
+    weight ~ N(0, 1). ``padding_idx``: that row starts at zero and never receives a gradient,
+    so it stays what it is (a negative value counts from the end, as in PyTorch). Indices are
+    not differentiable: ``backward`` returns ``None`` (PyTorch gives them no gradient either).
+    ``rng`` seeds the init.
+    """
+
+    def __init__(
+        self,
+        num_embeddings: int,
+        embedding_dim: int,
+        padding_idx: int | None = None,
+        *,
+        rng: RNGLike = None,
+    ) -> None:
+        super().__init__()
+        if padding_idx is not None:
+            if not -num_embeddings <= padding_idx < num_embeddings:
+                raise ValueError("Padding_idx must be within num_embeddings")
+            padding_idx %= num_embeddings
+        self.num_embeddings = num_embeddings
+        self.embedding_dim = embedding_dim
+        self.padding_idx = padding_idx
+        self.weight = Parameter(np.empty((num_embeddings, embedding_dim), dtype=np.float32))
+        init.normal_(self.weight, rng=as_generator(rng))
+        if padding_idx is not None:
+            self.weight.data[padding_idx] = 0.0
+        self._indices: Array | None = None
+
+    def forward(self, x: Array) -> Array:
+        indices = np.asarray(x)
+        if not np.issubdtype(indices.dtype, np.integer):
+            raise TypeError(f"Embedding indices must be integers, got {indices.dtype}")
+        if indices.size and (indices.min() < 0 or indices.max() >= self.num_embeddings):
+            raise IndexError("index out of range in self")
+        self._indices = indices
+        out: Array = self.weight.data[indices]
+        return out
+
+    # Indices get no gradient, so this returns None where Module.backward returns an array.
+    def backward(self, grad_out: Array) -> None:  # type: ignore[override]
+        if self._indices is None:
+            raise RuntimeError("backward called before forward")
+        rows = self._indices.reshape(-1)
+        grads = grad_out.reshape(-1, self.embedding_dim)
+        if self.padding_idx is not None:
+            keep = rows != self.padding_idx
+            rows, grads = rows[keep], grads[keep]
+        np.add.at(self.weight.grad, rows, grads)
+
+    def extra_repr(self) -> str:
+        padding = f", padding_idx={self.padding_idx}" if self.padding_idx is not None else ""
+        return f"{self.num_embeddings}, {self.embedding_dim}{padding}"

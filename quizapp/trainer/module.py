@@ -9,7 +9,7 @@ Each module follows the CS231n pattern: ``forward`` stores in ``self`` what ``ba
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import ClassVar, overload
+from typing import ClassVar, Self, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -91,13 +91,13 @@ class Module:
             yield from child.named_buffers(prefix + name + ".")
 
     # -- modes and gradients -----------------------------------------------------------------
-    def train(self, mode: bool = True) -> Module:
+    def train(self, mode: bool = True) -> Self:
         """Set training mode (Dropout drops, BatchNorm uses batch statistics); return self."""
         for m in self.modules():
             m.training = mode
         return self
 
-    def eval(self) -> Module:
+    def eval(self) -> Self:
         """Set evaluation mode, i.e. ``train(False)``; return self."""
         return self.train(False)
 
@@ -107,7 +107,7 @@ class Module:
             p.zero_grad()
 
     # -- dtype -------------------------------------------------------------------------------
-    def to(self, dtype: npt.DTypeLike) -> Module:
+    def to(self, dtype: npt.DTypeLike) -> Self:
         """Cast all parameters and floating-point buffers to ``dtype`` in place; return self."""
         for p in self.parameters():
             p.to(dtype)
@@ -118,11 +118,11 @@ class Module:
                     setattr(m, name, value.astype(dtype))
         return self
 
-    def double(self) -> Module:
+    def double(self) -> Self:
         """``to(np.float64)``, e.g. for gradient checks."""
         return self.to(np.float64)
 
-    def float(self) -> Module:
+    def float(self) -> Self:
         """``to(np.float32)``, the default."""
         return self.to(np.float32)
 
