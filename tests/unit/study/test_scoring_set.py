@@ -1,0 +1,113 @@
+"""The labelled evaluation set for the typed-answer keyword scorer is well formed.
+
+``tests/data/scoring_answers.toml`` is ground truth: for each typed answer it lists which of the
+card's keyword concepts the answer names. These tests check the file itself (shape, references to
+the shipped cards, coverage), not any scorer.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from quizapp.content import default_content_dir, load_library
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "scoring_answers.toml"
+KINDS = ("model", "particles", "spacing", "mixed", "paraphrase", "partial", "wrong", "offtopic")
+FIELDS = {"card", "lang", "kind", "text", "found"}
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+LIBRARY = load_library(default_content_dir())
+KO_KEYWORDS: dict[str, list[str]] = {
+    card.id: list(card.quiz.keywords["ko"]) for card in LIBRARY.cards if card.quiz is not None
+}
+CARD_DECKS = {card.id: card.deck for card in LIBRARY.cards}
+
+
+def _load() -> list[dict[str, Any]]:
+    with DATA.open("rb") as handle:
+        data = tomllib.load(handle)
+    assert set(data) == {"answer"}, "the file holds only [[answer]] tables"
+    answers = data["answer"]
+    assert isinstance(answers, list)
+    return answers
+
+
+ANSWERS = _load()
+
+
+def _label(index: int, answer: dict[str, Any]) -> str:
+    return f"answer #{index + 1} ({answer.get('card')!r}, {answer.get('kind')!r})"
+
+
+def test_size_and_card_coverage() -> None:
+    assert len(ANSWERS) >= 200
+    cards = {a["card"] for a in ANSWERS}
+    assert len(cards) >= 40
+    assert len({CARD_DECKS[c] for c in cards if c in CARD_DECKS}) >= 10
+
+
+def test_every_answer_has_exactly_the_expected_fields() -> None:
+    for i, answer in enumerate(ANSWERS):
+        assert set(answer) == FIELDS, _label(i, answer)
+        assert isinstance(answer["card"], str), _label(i, answer)
+        assert isinstance(answer["text"], str) and answer["text"].strip(), _label(i, answer)
+        assert isinstance(answer["found"], list), _label(i, answer)
+        assert all(isinstance(entry, str) for entry in answer["found"]), _label(i, answer)
+
+
+def test_cards_exist_in_the_shipped_content() -> None:
+    missing = [a["card"] for a in ANSWERS if a["card"] not in KO_KEYWORDS]
+    assert missing == []
+
+
+def test_found_entries_are_exact_ko_keyword_entries_of_the_card() -> None:
+    problems = []
+    for i, answer in enumerate(ANSWERS):
+        keywords = KO_KEYWORDS.get(answer["card"], [])
+        for entry in answer["found"]:
+            if entry not in keywords:
+                problems.append(f"{_label(i, answer)}: {entry!r} is not one of {keywords}")
+        duplicates = [e for e, n in Counter(answer["found"]).items() if n > 1]
+        if duplicates:
+            problems.append(f"{_label(i, answer)}: listed twice: {duplicates}")
+    assert problems == []
+
+
+def test_languages() -> None:
+    for i, answer in enumerate(ANSWERS):
+        assert answer["lang"] in ("ko", "en"), _label(i, answer)
+        if answer["lang"] == "ko" or answer["kind"] == "particles":
+            assert answer["lang"] == "ko", _label(i, answer)
+            assert HANGUL.search(answer["text"]), _label(i, answer)
+    per_language = Counter(a["lang"] for a in ANSWERS)
+    assert min(per_language["ko"], per_language["en"]) >= 0.4 * len(ANSWERS)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_is_well_represented(kind: str) -> None:
+    assert sum(a["kind"] == kind for a in ANSWERS) >= 15
+
+
+def test_kinds_are_known() -> None:
+    unknown = {a["kind"] for a in ANSWERS} - set(KINDS)
+    assert unknown == set()
+
+
+def test_no_duplicate_texts() -> None:
+    texts = Counter(" ".join(a["text"].split()).casefold() for a in ANSWERS)
+    assert [t for t, n in texts.items() if n > 1] == []
+
+
+def test_both_labels_occur() -> None:
+    # Precision and recall both need material: many concepts found, many not found.
+    found = sum(len(a["found"]) for a in ANSWERS)
+    total = sum(len(KO_KEYWORDS.get(a["card"], [])) for a in ANSWERS)
+    assert found >= 200
+    assert total - found >= 200
+    assert sum(not a["found"] for a in ANSWERS) >= 15, "off-topic answers name nothing"
