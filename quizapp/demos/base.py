@@ -102,13 +102,22 @@ class Param:
 
 
 class Demo:
-    """Base class of every demo. Subclasses set the class attributes and two methods."""
+    """Base class of every demo. Subclasses set the class attributes and two methods.
+
+    A run ends after ``steps`` frames (or earlier when the generator ends: converged, diverged,
+    its epoch budget spent), in the live window as in a headless render, so ``steps`` should
+    be where the demo has shown its point.
+    """
 
     id: ClassVar[str]
     title: ClassVar[Text]
     notice: ClassVar[Text]  # "what to notice", shown next to the plot
     params: ClassVar[tuple[Param, ...]] = ()
-    steps: ClassVar[int] = 100  # frames in a headless run unless --steps says otherwise
+    steps: ClassVar[int] = 100  # frames in a run (the live window and headless) by default
+    #: What a frame's progress ``frame["t"]`` counts — the x-axis unit of the demo's main plot
+    #: (epochs, iterations, ...) — so the window's counter agrees with the plot. A frame
+    #: without ``"t"`` is counted by frames, in this unit.
+    unit: ClassVar[Text] = Text("스텝", "step")
 
     @classmethod
     def max_steps(cls) -> int:

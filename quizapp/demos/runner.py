@@ -22,18 +22,29 @@ DIVERGED = {"ko": "발산함 (NaN/overflow)", "en": "diverged (NaN/overflow)"}
 class DemoRun:
     """One run of a demo with fixed parameter values."""
 
-    def __init__(self, demo: Demo, values: Values) -> None:
+    def __init__(self, demo: Demo, values: Values, limit: int | None = None) -> None:
         self.demo = demo
         self.values = values
+        self.limit = limit  # frames after which the run is finished (None: the generator decides)
         self._frames = demo.frames(values)
         self.latest: Frame | None = None
         self.count = 0
         self.finished = False
         self.diverged = False
 
+    @property
+    def progress(self) -> float:
+        """Where the run is, in the demo's ``unit``: the newest frame's ``"t"``, else the count."""
+        if self.latest is not None and "t" in self.latest:
+            return float(self.latest["t"])
+        return float(self.count)
+
     def step(self) -> Frame | None:
         """Compute the next frame; None once the run has finished or diverged."""
         if self.finished:
+            return None
+        if self.limit is not None and self.count >= self.limit:
+            self.finished = True
             return None
         try:
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -50,6 +61,8 @@ class DemoRun:
         self.count += 1
         if frame.get("diverged"):
             self.finished = self.diverged = True
+        elif self.limit is not None and self.count >= self.limit:
+            self.finished = True
         return frame
 
     def advance(self, budget_s: float, max_frames: int) -> bool:

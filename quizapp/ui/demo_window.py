@@ -128,7 +128,7 @@ class DemoWindow(QWidget):
         self.reset()
 
     def reset(self) -> None:
-        self.run = DemoRun(self.demo, dict(self.values))
+        self.run = DemoRun(self.demo, dict(self.values), limit=self.demo_class.steps)
         self.figure.clear()
         self.painter.reset()
         self._marked = False
@@ -187,7 +187,9 @@ class DemoWindow(QWidget):
         else:
             state = tr("status_running" if self.running else "status_paused", self.mode)
             color = "#57606a"
-        step = tr("status_step", self.mode, step=run.count)
+        progress = run.progress
+        shown = f"{progress:g}" if progress != int(progress) else f"{int(progress):,}"
+        step = f"{self.demo_class.unit.get(self.lang)} {shown}"
         self.status.setText(f"<span style='color:{color}'>{step} · {state}</span>")
 
     # -- keys and closing -------------------------------------------------------------------

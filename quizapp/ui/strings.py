@@ -75,7 +75,6 @@ _TEXT: dict[str, tuple[str, str]] = {
     "speed": ("속도", "Speed"),
     "parameters": ("매개변수", "Parameters"),
     "what_to_notice": ("눈여겨볼 점", "What to notice"),
-    "status_step": ("스텝 {step}", "step {step}"),
     "status_running": ("실행 중", "running"),
     "status_paused": ("일시정지", "paused"),
     "status_finished": ("완료", "finished"),
