@@ -113,13 +113,29 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _no_window(args: argparse.Namespace) -> int | None:
+    """Exit status 3 with a message when no window can be opened here (checked before Qt
+    starts, which would otherwise abort the process)."""
+    from quizapp.ui.display_check import DISPLAY_PROBLEM, display_problem
+
+    problem = display_problem()
+    if problem is None:
+        return None
+    print(f"error: {problem}", file=sys.stderr)
+    return DISPLAY_PROBLEM
+
+
 def _cmd_gui(args: argparse.Namespace) -> int:
+    if (status := _no_window(args)) is not None:
+        return status
     from quizapp.ui.app import run_gui
 
     return run_gui(content_dir=args.content, data_dir=args.data_dir)
 
 
 def _cmd_smoke(args: argparse.Namespace) -> int:
+    if (status := _no_window(args)) is not None:
+        return status
     from quizapp.ui.smoke import run_smoke
 
     return run_smoke(content_dir=args.content, data_dir=args.data_dir, started=args.started)

@@ -14,6 +14,7 @@ renderer.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Sequence
 from functools import cache
 
@@ -68,6 +69,14 @@ def to_html(text: str, render_math: MathRenderer = plain_math) -> str:
     return str(parser.renderer.render(tokens, parser.options, {}))
 
 
+def to_inline_html(text: str, render_math: MathRenderer = plain_math) -> str:
+    """Render one line of card Markdown (a question in a list of links) without block tags."""
+    parser = _parser()
+    tokens = parser.parseInline(" ".join(text.split()))
+    _replace_math(tokens, render_math)
+    return str(parser.renderer.render(tokens, parser.options, {}))
+
+
 def math_fragments(text: str) -> list[tuple[str, bool]]:
     """Every math fragment of ``text`` as ``(tex, display)``, in order."""
     found: list[tuple[str, bool]] = []
@@ -80,12 +89,23 @@ def math_fragments(text: str) -> list[tuple[str, bool]]:
     return found
 
 
+#: Punctuation that must not start a line after inline math (the image is a break point).
+_TRAILING_PUNCTUATION = re.compile(r"^[,.;:!?)\]}%'\"…、。，．：；！？）」』]+")
+
+
 def _replace_math(tokens: list[Token], render_math: MathRenderer) -> None:
-    """Turn math tokens into raw HTML tokens carrying the renderer's output."""
-    for token in tokens:
+    """Turn math tokens into raw HTML tokens carrying the renderer's output. Punctuation right
+    after inline math is kept on the same line as it (``$x$;`` never wraps before ``;``)."""
+    for index, token in enumerate(tokens):
         if token.type in MATH_TOKENS:
             display = token.type.startswith("math_block")
             token.content = render_math(token.content.strip(), display)
             token.type = "html_block" if token.type.startswith("math_block") else "html_inline"
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            if not display and following is not None and following.type == "text" and (
+                    glued := _TRAILING_PUNCTUATION.match(following.content)):
+                following.content = following.content[glued.end():]
+                token.content = (f'<span style="white-space: nowrap">{token.content}'
+                                 f"{html.escape(glued.group())}</span>")
         if token.children:
             _replace_math(token.children, render_math)

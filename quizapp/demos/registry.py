@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from quizapp.content.model import DemoRef
 from quizapp.demos.activations import Activations
 from quizapp.demos.adam_bias_correction import AdamBiasCorrection
@@ -49,6 +51,15 @@ DEMOS: dict[str, type[Demo]] = {demo.id: demo for demo in (
     MnistMlp,
     CnnVsMlp,
 )}
+
+
+#: Small pictures of each demo for the in-app gallery (``docs/make_demo_thumbnails.py``).
+THUMBNAILS = Path(__file__).resolve().parent / "thumbnails"
+
+
+def thumbnail(demo_id: str, lang: str) -> Path:
+    """The gallery picture of ``demo_id`` with ``lang`` labels (it may not exist yet)."""
+    return THUMBNAILS / f"{demo_id}-{'en' if lang == 'en' else 'ko'}.png"
 
 
 def get_demo(demo_id: str) -> type[Demo]:

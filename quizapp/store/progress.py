@@ -94,10 +94,11 @@ class ProgressStore:
             return int(self.db.table("revlog").count)
         return int(self.db.table("revlog").count_where("reviewed_at >= ?", [since.isoformat()]))
 
-    def new_cards_reviewed_since(self, since: datetime) -> int:
-        """How many cards were seen for the first time at or after ``since``."""
-        return int(self.db.table("revlog").count_where(
-            "state_before = 0 and reviewed_at >= ?", [since.isoformat()]))
+    def new_cards_reviewed_since(self, since: datetime) -> list[str]:
+        """The cards seen for the first time at or after ``since``."""
+        return [row[0] for row in self.db.execute(
+            "select card_id from revlog where state_before = 0 and reviewed_at >= ?",
+            [since.isoformat()])]
 
     def log_rows(self, card_id: str | None = None) -> list[dict[str, Any]]:
         where = "card_id = ?" if card_id else None

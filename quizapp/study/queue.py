@@ -1,10 +1,25 @@
-"""Today's queue: learning cards and due reviews first, then new cards up to the daily limit."""
+"""Today's queue: learning cards and due reviews first, then new cards up to the daily limits.
+
+New-card limits work as Anki's deck options: each deck has its own daily limit (20 unless set)
+and all decks together have one on top (20 unless set). Studying one deck takes new cards while
+both allow; studying all decks takes them deck by deck in order, each within its own limit,
+until the all-decks limit is reached.
+
+Counts (what the review header and the home screen show):
+- new: the new cards today's queue will still introduce;
+- learning: cards in (re)learning steps that come back today, whether due now or in a few
+  minutes (so grading a new card Again/Hard/Good moves it from new to learning at once);
+- review: review cards due today.
+``stats``' ``learning`` counts every card in a learning state; the two agree except for a
+relearning step that falls on a later day.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Literal
 
 from quizapp.content import Card
 from quizapp.store import CardRow
@@ -14,14 +29,32 @@ REVIEW_STATE = 2
 #: When nothing else is left, learning cards due this soon are shown early (Anki's default).
 LEARN_AHEAD = timedelta(minutes=20)
 
+NewLimit = Literal["deck", "all"]  # which daily limit stopped new cards
+
 
 @dataclass(frozen=True)
 class StudySettings:
     """The user's scheduling settings (stored in the database's config table)."""
 
-    new_per_day: int = 20
+    new_per_day: int = 20  # all decks together
+    deck_new_per_day: int = 20  # each deck, unless ``deck_limits`` names it
+    deck_limits: Mapping[str, int] = field(default_factory=dict)
     day_start_hour: int = 4
     desired_retention: float = 0.9
+
+    def deck_limit(self, deck_id: str) -> int:
+        return int(self.deck_limits.get(deck_id, self.deck_new_per_day))
+
+
+@dataclass(frozen=True)
+class NewAllowance:
+    """How many new cards may still be introduced today: in all, and per deck."""
+
+    total: int
+    decks: Mapping[str, int]
+
+    def for_deck(self, deck_id: str) -> int:
+        return self.decks.get(deck_id, 0)
 
 
 @dataclass
@@ -31,7 +64,10 @@ class DailyQueue:
     learning: list[str] = field(default_factory=list)
     review: list[str] = field(default_factory=list)
     new: list[str] = field(default_factory=list)
+    learning_later: int = 0  # learning cards that come back later today
     next_due: datetime | None = None  # when the next card not in the queue becomes due
+    new_left: int = 0  # new cards in scope that today's limits hold back
+    new_stopped_by: NewLimit | None = None  # the limit that holds them back
 
     @property
     def order(self) -> list[str]:
@@ -46,25 +82,29 @@ def build_queue(
     rows: Mapping[str, CardRow],
     now: datetime,
     day_end: datetime,
-    new_allowance: int,
+    allowance: NewAllowance,
 ) -> DailyQueue:
     """Build the queue over ``cards`` (content order) from their stored progress at ``now``.
 
-    ``day_end`` is the start of the next study day; ``new_allowance`` is how many new cards may
-    still be introduced today. Review cards are due for the whole study day they fall in;
-    learning cards at their minute, or up to ``LEARN_AHEAD`` early when nothing else is left.
+    ``day_end`` is the start of the next study day; ``allowance`` how many new cards may still
+    be introduced today. Review cards are due for the whole study day they fall in; learning
+    cards at their minute, or up to ``LEARN_AHEAD`` early when nothing else is left.
     """
     learning: list[tuple[datetime, str]] = []
     review: list[tuple[datetime, str]] = []
     new: list[str] = []
-    later: list[datetime] = []
+    taken: dict[str, int] = {}
+    held: dict[NewLimit, int] = {"deck": 0, "all": 0}
     for card in cards:
         row = rows.get(card.id)
         if row is None:
-            if len(new) < new_allowance:
-                new.append(card.id)
+            if len(new) >= allowance.total:
+                held["all"] += 1
+            elif taken.get(card.deck, 0) >= allowance.for_deck(card.deck):
+                held["deck"] += 1
             else:
-                later.append(day_end)  # more new cards tomorrow
+                new.append(card.id)
+                taken[card.deck] = taken.get(card.deck, 0) + 1
         elif row.state in LEARNING_STATES:
             learning.append((row.due, card.id))
         else:
@@ -73,11 +113,17 @@ def build_queue(
     due_review = [cid for due, cid in sorted(review) if due < day_end]
     cutoff = now if due_review or new else now + LEARN_AHEAD
     due_learning = [cid for due, cid in sorted(learning) if due <= cutoff]
-    later += [due for due, _ in learning if due > cutoff]
+    later = [due for due, _ in learning if due > cutoff]
     later += [due for due, _ in review if due >= day_end]
+    left = held["deck"] + held["all"]
+    if left:
+        later.append(day_end)  # more new cards tomorrow
     return DailyQueue(
         learning=due_learning,
         review=due_review,
         new=new,
+        learning_later=sum(1 for due, _ in learning if cutoff < due < day_end),
         next_due=min(later, default=None),
+        new_left=left,
+        new_stopped_by=None if not left else ("all" if held["all"] else "deck"),
     )

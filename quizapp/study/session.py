@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from quizapp.content import Card, Library
 from quizapp.store import ProgressStore
 from quizapp.study.clock import DayClock, utc_now
+from quizapp.study.limits import add_new_today, new_allowance
 from quizapp.study.queue import DailyQueue, StudySettings, build_queue
 from quizapp.study.scheduling import CardScheduler
 from quizapp.study.settings import load_settings
@@ -65,7 +66,7 @@ class StudySession:
 
     @property
     def counts(self) -> Counts:
-        return Counts(len(self.queue.new), len(self.queue.learning), len(self.queue.review))
+        return queue_counts(self.queue)
 
     @property
     def next_due(self) -> datetime | None:
@@ -91,6 +92,11 @@ class StudySession:
             card.id, row, rating, now, duration_ms))
         self.refresh()
 
+    def add_new_cards(self, count: int) -> None:
+        """Let ``count`` more new cards come today in this session's deck (or all decks)."""
+        add_new_today(self.store, self.clock.day_start(self.now()), self.deck_id, count)
+        self.refresh()
+
     def undo(self) -> str | None:
         """Undo the newest grade (card state and log row); returns the card id it restored.
 
@@ -106,6 +112,11 @@ class StudySession:
         return card
 
 
+def queue_counts(queue: DailyQueue) -> Counts:
+    """The counts shown for a queue (rules in ``study/queue.py``)."""
+    return Counts(len(queue.new), len(queue.learning) + queue.learning_later, len(queue.review))
+
+
 def daily_queue(
     library: Library,
     store: ProgressStore,
@@ -114,8 +125,7 @@ def daily_queue(
     clock: DayClock,
     deck_id: str | None = None,
 ) -> DailyQueue:
-    """Today's queue for one deck (or all) at ``now``, honouring the daily new-card limit."""
-    day_start = clock.day_start(now)
-    allowance = max(0, settings.new_per_day - store.new_cards_reviewed_since(day_start))
+    """Today's queue for one deck (or all) at ``now``, honouring the daily new-card limits."""
+    allowance = new_allowance(library, store, settings, clock.day_start(now))
     return build_queue(library.cards_in(deck_id), store.card_rows(), now,
                        clock.next_day_start(now), allowance)

@@ -17,4 +17,6 @@ def load_settings(store: ProgressStore) -> StudySettings:
 
 
 def save_settings(store: ProgressStore, settings: StudySettings) -> None:
-    store.set_setting(SETTINGS_KEY, asdict(settings))
+    values = asdict(settings)
+    values["deck_limits"] = dict(settings.deck_limits)
+    store.set_setting(SETTINGS_KEY, values)

@@ -9,7 +9,7 @@ from quizapp.content import Library
 from quizapp.store import ProgressStore
 from quizapp.study.clock import DayClock, utc_now
 from quizapp.study.queue import LEARNING_STATES, REVIEW_STATE
-from quizapp.study.session import Counts, daily_queue
+from quizapp.study.session import Counts, daily_queue, queue_counts
 from quizapp.study.settings import load_settings
 
 
@@ -52,12 +52,12 @@ def today_counts(library: Library, store: ProgressStore, deck_id: str | None = N
     settings = load_settings(store)
     queue = daily_queue(library, store, now or utc_now(), settings,
                         DayClock(settings.day_start_hour), deck_id)
-    return Counts(len(queue.new), len(queue.learning), len(queue.review))
+    return queue_counts(queue)
 
 
 def deck_counts(library: Library, store: ProgressStore,
                 now: datetime | None = None) -> dict[str, Counts]:
-    """``today_counts`` of every deck. New cards share one daily allowance, so the decks' new
-    counts may add up to more than the all-decks count."""
+    """``today_counts`` of every deck. Each deck has its own new-card limit under the
+    all-decks one, so the decks' new counts may add up to more than the all-decks count."""
     now = now or utc_now()
     return {deck.id: today_counts(library, store, deck.id, now) for deck in library.decks}

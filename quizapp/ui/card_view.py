@@ -3,7 +3,11 @@
 Markdown goes through ``quizapp.content.markup``; math is shown from the image cache when it is
 there, else as TeX source first and as images a moment later, so the card appears at once.
 Missing images are rendered a few at a time (``MATH_SLICE_S`` of work per event-loop turn), so
-even a card full of formulas never blocks the window for long.
+even a card full of formulas never blocks the window for long. Formulas are drawn at the size,
+colour and baseline of the text around them; the zoom (Ctrl+= / Ctrl+- / Ctrl+0) scales both.
+
+Follow-up questions under an answer are ``card:<id>`` links: a click asks (``card_requested``)
+for that card to be shown.
 
 ``CardPane`` is the only place card HTML is displayed, and it is locked down: it loads no
 resource but our own math images (no file, no network), never navigates, and hands a clicked
@@ -12,36 +16,34 @@ link to the system browser only when it is http(s).
 
 from __future__ import annotations
 
+import html
 import time
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont, QFontMetricsF, QImage, QTextDocument
 from PySide6.QtWidgets import QHBoxLayout, QTextBrowser, QWidget
 
-from quizapp.content import Card, Text
-from quizapp.content.markup import is_safe_link, plain_math, to_html
-from quizapp.ui.math_images import MATH_SCHEME, MathImages
+from quizapp.content import Card
+from quizapp.content.markup import is_safe_link, plain_math, to_html, to_inline_html
+from quizapp.ui.math_images import MATH_SCHEME, MathImages, MathStyle
 from quizapp.ui.strings import tr
+from quizapp.ui.theme import Colors, colors
 
 #: Seconds of math rendering per event-loop turn (one formula may take up to ~150 ms).
 MATH_SLICE_S = 0.05
 WARM_UP_POLL_MS = 40
-
-STYLE = """
-body { font-size: 15px; color: #1f2328; }
-h1, h2, h3, h4 { margin-top: 10px; margin-bottom: 4px; }
-.question { font-size: 20px; font-weight: 600; }
-.label { color: #57606a; font-size: 12px; font-weight: 600; }
-code { background-color: #eef1f4; font-family: 'DejaVu Sans Mono', monospace; }
-pre { background-color: #f6f8fa; padding: 6px; font-family: 'DejaVu Sans Mono', monospace; }
-td, th { padding: 3px 8px; border: 1px solid #d0d7de; }
-"""
+CARD_SCHEME = "card"
+BODY_PX = 15.0
+QUESTION_PX = 20.0
+ZOOM_STEPS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)
 
 
 class CardPane(QTextBrowser):
-    """A text pane for untrusted card HTML: only ``math:`` images load, and only http(s) links
-    open (in the system browser, on a click)."""
+    """A text pane for untrusted card HTML: only ``math:`` images load, only http(s) links
+    open (in the system browser, on a click), and ``card:`` links ask for another card."""
+
+    card_requested = Signal(str)
 
     def __init__(self, math: MathImages, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,7 +61,11 @@ class CardPane(QTextBrowser):
         return None  # nothing else, ever: no local file, no network
 
     def follow_link(self, url: QUrl) -> bool:
-        """Open ``url`` in the browser if it is http(s); True when it was opened."""
+        """Open ``url`` in the browser if it is http(s), or ask for a ``card:`` link's card;
+        True when something happened."""
+        if url.scheme() == CARD_SCHEME:
+            self.card_requested.emit(url.path())
+            return True
         if is_safe_link(url.toString()):
             return QDesktopServices.openUrl(url)
         return False
@@ -67,6 +73,8 @@ class CardPane(QTextBrowser):
 
 class CardView(QWidget):
     """One text pane per visible language; ``show_card`` fills them."""
+
+    card_requested = Signal(str)  # a follow-up link was clicked: the card id
 
     def __init__(self, math: MathImages, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,24 +85,33 @@ class CardView(QWidget):
         for pane in self.panes.values():
             layout.addWidget(pane)
         self.mode = "ko"
+        self.zoom = 1.0
         self.card: Card | None = None
         self.revealed = False
-        self.follow_ups: list[Text] = []
-        self._pending: dict[tuple[str, bool], None] = {}  # formulas to render, in order
+        self.follow_ups: list[Card] = []
+        self._pending: dict[tuple[str, bool, MathStyle], None] = {}  # formulas to render
 
     def _make_pane(self) -> CardPane:
         pane = CardPane(self.math)
         pane.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the screen's shortcuts
-        pane.document().setDefaultStyleSheet(STYLE)
         pane.document().setDocumentMargin(14)
+        pane.card_requested.connect(self.card_requested.emit)
         return pane
 
     def set_mode(self, mode: str) -> None:
         self.mode = mode
         self._render()
 
+    def set_zoom(self, zoom: float) -> None:
+        self.zoom = zoom
+        self._render()
+
+    def restyle(self) -> None:
+        """Re-render with the current theme's colours."""
+        self._render()
+
     def show_card(self, card: Card | None, revealed: bool = False,
-                  follow_ups: list[Text] | None = None) -> None:
+                  follow_ups: list[Card] | None = None) -> None:
         self.card, self.revealed, self.follow_ups = card, revealed, follow_ups or []
         self._render()
 
@@ -106,11 +123,13 @@ class CardView(QWidget):
 
     def _render(self) -> None:
         self._pending = {}
+        palette = colors()
         for lang, pane in self.panes.items():
             visible = self.mode in (lang, "both")
             pane.setVisible(visible)
+            pane.document().setDefaultStyleSheet(_style_sheet(palette, self.zoom))
             if visible and self.card is not None:
-                pane.setHtml(self._card_html(lang))
+                pane.setHtml(self._card_html(lang, palette))
             elif self.card is None:
                 pane.clear()
         if self._pending:
@@ -125,31 +144,60 @@ class CardView(QWidget):
             QTimer.singleShot(WARM_UP_POLL_MS, self._render_pending_math)
             return
         deadline = time.perf_counter() + MATH_SLICE_S
-        for tex, display in list(self._pending):
-            self.math.render(tex, display)
+        for tex, display, style in list(self._pending):
+            self.math.render(tex, display, style)
             if time.perf_counter() >= deadline:
                 break
         self._render()
 
-    def _card_html(self, lang: str) -> str:
+    def _math_style(self, size_px: float, palette: Colors) -> MathStyle:
+        font = QFont(self.font())
+        font.setPixelSize(max(1, round(size_px)))
+        metrics = QFontMetricsF(font)
+        return MathStyle(size_px=round(size_px, 1), ascent_px=round(metrics.ascent(), 1),
+                         descent_px=round(metrics.descent(), 1),
+                         x_height_px=round(metrics.xHeight(), 1), color=palette.text)
+
+    def _card_html(self, lang: str, palette: Colors) -> str:
         assert self.card is not None
         mode = "en" if lang == "en" else "ko"
+        question_style = self._math_style(QUESTION_PX * self.zoom, palette)
+        body_style = self._math_style(BODY_PX * self.zoom, palette)
 
-        def math(tex: str, display: bool) -> str:
-            cached = self.math.cached_html(tex, display)
-            if cached is None:
-                self._pending[(tex, display)] = None
-                return plain_math(tex, display)
-            return cached
+        def math_in(style: MathStyle):  # type: ignore[no-untyped-def]
+            def math(tex: str, display: bool) -> str:
+                cached = self.math.cached_html(tex, display, style)
+                if cached is None:
+                    self._pending[(tex, display, style)] = None
+                    return plain_math(tex, display)
+                return cached
+            return math
 
-        parts = [
-            f"<p class='label'>{tr('question', mode)}</p>",
-            f"<div class='question'>{to_html(self.card.question.get(lang), math)}</div>",
-        ]
+        question = to_html(self.card.question.get(lang), math_in(question_style))
+        parts = [f"<p class='label'>{tr('question', mode)}</p>",
+                 f"<div class='question'>{question}</div>"]
         if self.revealed:
             parts += ["<hr>", f"<p class='label'>{tr('answer', mode)}</p>",
-                      to_html(self.card.answer.get(lang), math)]
+                      to_html(self.card.answer.get(lang), math_in(body_style))]
             if self.follow_ups:
-                items = "".join(f"<li>{to_html(q.get(lang), math)}</li>" for q in self.follow_ups)
+                items = "".join(
+                    f"<li><a href='{CARD_SCHEME}:{html.escape(card.id, quote=True)}'>"
+                    f"{to_inline_html(card.question.get(lang), math_in(body_style))}</a></li>"
+                    for card in self.follow_ups)
                 parts += [f"<p class='label'>{tr('follow_ups', mode)}</p><ul>{items}</ul>"]
         return "".join(parts)
+
+
+def _style_sheet(palette: Colors, zoom: float) -> str:
+    """The card CSS for the theme's colours at ``zoom``."""
+    return f"""
+body {{ font-size: {BODY_PX * zoom:.1f}px; color: {palette.text}; }}
+h1, h2, h3, h4 {{ margin-top: 10px; margin-bottom: 4px; }}
+.question {{ font-size: {QUESTION_PX * zoom:.1f}px; font-weight: 600; }}
+.label {{ color: {palette.muted}; font-size: {12 * zoom:.1f}px; font-weight: 600; }}
+a {{ color: {palette.link}; }}
+code {{ background-color: {palette.code_bg}; font-family: 'DejaVu Sans Mono', monospace; }}
+pre {{ background-color: {palette.pre_bg}; padding: 6px;
+       font-family: 'DejaVu Sans Mono', monospace; }}
+td, th {{ padding: 3px 8px; border: 1px solid {palette.border}; }}
+"""

@@ -1,4 +1,9 @@
-"""A live demo window: parameter panel, matplotlib canvas, Run / Pause / Step / Reset, speed.
+"""A live demo window: parameter panel, matplotlib canvas, Pause / Step / Reset, speed.
+
+A demo starts running as soon as it opens (Space pauses and resumes) and stops by itself at its
+natural end — ``Demo.steps`` frames, as in a headless render — after which the timer is off and
+the CPU idle; Space then runs it again from the start. The counter shows the demo's own unit
+(epochs, iterations, ...) so it agrees with the plot.
 
 The model runs on the GUI thread in time-boxed slices (``DemoRun.advance``) driven by a
 ~30 fps timer, so the window answers clicks and keys between slices and nothing needs locking.
@@ -8,10 +13,11 @@ changed (``FigurePainter``).
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from matplotlib.figure import Figure
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -30,6 +36,7 @@ from quizapp.ui.figure_painter import DemoCanvas, FigurePainter
 from quizapp.ui.keys import latin_letter
 from quizapp.ui.param_panel import ParamPanel
 from quizapp.ui.strings import tr
+from quizapp.ui.theme import colors
 
 TICK_MS = 33  # ~30 frames per second
 SLICE_BUDGET_S = 0.020  # model time per tick, leaving the rest of the tick to drawing and input
@@ -39,9 +46,10 @@ class DemoWindow(QWidget):
     """One demo, live. Several can be open at once; closing one stops its work."""
 
     closed = Signal(object)
+    geometry_changed = Signal(QByteArray)  # on close: where the window was, to reopen there
 
     def __init__(self, demo: type[Demo], presets: dict[str, Any] | None = None,
-                 mode: str = "ko", parent: QWidget | None = None) -> None:
+                 mode: str = "ko", parent: QWidget | None = None, card_title: str = "") -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         use_korean_font_in_matplotlib()
@@ -50,18 +58,21 @@ class DemoWindow(QWidget):
         self.mode = mode
         self.lang = "en" if mode == "en" else "ko"
         self.values: Values = demo.resolve(presets or {})
+        self.card_title = card_title
         self.running = False
         self.run: DemoRun | None = None
         self.update_frame: Update | None = None
         self._marked = False  # the "diverged" banner is on the figure
 
-        self.setWindowTitle(f"{tr('demo', mode)}: {demo.title.get(self.lang)}")
-        title = QLabel(demo.title.get(self.lang))
-        title.setStyleSheet("font-size: 17px; font-weight: 700;")
-        self.notice = QLabel(f"<b>{tr('what_to_notice', mode)}:</b> {demo.notice.get(self.lang)}")
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setStyleSheet("font-size: 17px; font-weight: 700;")
+        self.notice = QLabel()
         self.notice.setWordWrap(True)
-        self.notice.setStyleSheet("background: #f6f8fa; border: 1px solid #d0d7de; "
-                                  "border-radius: 4px; padding: 6px;")
+        self.notice.setTextFormat(Qt.TextFormat.RichText)
+        palette = colors()
+        self.notice.setStyleSheet(f"background: {palette.notice_bg}; border: 1px solid "
+                                  f"{palette.border}; border-radius: 4px; padding: 6px;")
 
         self.figure = Figure(figsize=(8, 5), layout="constrained")
         self.canvas = DemoCanvas(self.figure)
@@ -71,6 +82,7 @@ class DemoWindow(QWidget):
         self.panel = ParamPanel(demo.params, self.values, self.lang)
         self.panel.changed.connect(self.set_param)
         scroll = QScrollArea()
+        self.scroll = scroll
         scroll.setWidget(self.panel)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -80,9 +92,9 @@ class DemoWindow(QWidget):
 
         self.run_button = QPushButton()
         self.run_button.clicked.connect(self.toggle_running)
-        self.step_button = QPushButton(f"{tr('step', mode)} (S)")
+        self.step_button = QPushButton()
         self.step_button.clicked.connect(self.step_once)
-        self.reset_button = QPushButton(f"{tr('reset', mode)} (R)")
+        self.reset_button = QPushButton()
         self.reset_button.clicked.connect(self.reset)
         self.speed = QSlider(Qt.Orientation.Horizontal)
         self.speed.setRange(1, 20)  # frames computed per tick at most
@@ -95,24 +107,30 @@ class DemoWindow(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             controls.addWidget(button)
         controls.addSpacing(12)
-        controls.addWidget(QLabel(tr("speed", mode)))
+        self.speed_label = QLabel()
+        controls.addWidget(self.speed_label)
         controls.addWidget(self.speed)
         controls.addStretch(1)
         controls.addWidget(self.status)
-        hint = QLabel(tr("demo_keys", mode))
-        hint.setStyleSheet("color: #57606a; font-size: 11px;")
+        hint = QLabel()
+        self.hint = hint
+        hint.setStyleSheet(f"color: {palette.muted}; font-size: 11px;")
 
         body = QHBoxLayout()
         body.addWidget(scroll)
         body.addWidget(self.canvas, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(title)
+        layout.addWidget(self.title)
         layout.addWidget(self.notice)
         layout.addLayout(body, 1)
         layout.addLayout(controls)
         layout.addWidget(hint)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Small enough for a 1366x768 laptop, large enough that the plot keeps MIN_DPI at the
+        # full figure width and the controls row never overlaps.
+        self.setMinimumSize(940, 660)
         self.resize(1180, 760)
+        self._retitle()
 
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
@@ -141,7 +159,12 @@ class DemoWindow(QWidget):
             self._show(self.run.step())
 
     def toggle_running(self) -> None:
-        self.set_running(not self.running)
+        """Pause or resume; a run that has ended starts again from the beginning."""
+        if self.run is not None and self.run.finished and not self.running:
+            self.reset()
+            self.set_running(True)
+        else:
+            self.set_running(not self.running)
 
     def set_running(self, running: bool) -> None:
         finished = self.run is not None and self.run.finished
@@ -149,10 +172,45 @@ class DemoWindow(QWidget):
         if self.running:
             self.timer.start()
         else:
-            self.timer.stop()
-        label = tr("pause", self.mode) if self.running else tr("run", self.mode)
-        self.run_button.setText(f"{label} (Space)")
+            self.timer.stop()  # nothing changes while paused or finished: the CPU idles
+        self._update_run_button()
         self._update_status()
+
+    def _update_run_button(self) -> None:
+        finished = self.run is not None and self.run.finished
+        key = "pause" if self.running else ("run_again" if finished else "resume")
+        self.run_button.setText(f"{tr(key, self.mode)} (Space)")
+
+    def set_mode(self, mode: str) -> None:
+        """Show the window in another language (the run goes on)."""
+        self.mode = mode
+        self.lang = "en" if mode == "en" else "ko"
+        panel = ParamPanel(self.demo_class.params, self.values, self.lang)
+        panel.changed.connect(self.set_param)
+        self.scroll.setWidget(panel)
+        self.panel = panel
+        self.figure.clear()
+        self.painter.reset()
+        self._marked = False
+        self.update_frame = self.demo.draw(self.figure, self.values, self.lang)
+        self._retitle()
+        self._show(self.run.latest if self.run else None)
+
+    def _retitle(self) -> None:
+        mode, lang, demo = self.mode, self.lang, self.demo_class
+        title = demo.title.get(lang)
+        self.title.setText(title)
+        window_title = f"{tr('demo', mode)}: {title}"
+        if self.card_title:
+            window_title += f" — {tr('card', mode)}: {self.card_title}"
+        self.setWindowTitle(window_title)
+        self.notice.setText(f"<b>{html.escape(tr('what_to_notice', mode))}:</b> "
+                            f"{html.escape(demo.notice.get(lang))}")
+        self.step_button.setText(f"{tr('step', mode)} (S)")
+        self.reset_button.setText(f"{tr('reset', mode)} (R)")
+        self.speed_label.setText(tr("speed", mode))
+        self.hint.setText(tr("demo_keys", mode))
+        self._update_run_button()
 
     def _tick(self) -> None:
         if self.run is None:
@@ -210,5 +268,6 @@ class DemoWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
         self.timer.stop()
         self.run = None
+        self.geometry_changed.emit(self.saveGeometry())
         self.closed.emit(self)
         super().closeEvent(event)

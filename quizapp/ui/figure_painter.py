@@ -1,9 +1,10 @@
 """The Qt canvas of a demo window, and how it is repainted after each frame.
 
-``DemoCanvas`` keeps the figure 10 inches wide at any window size (it changes the dpi instead
-of the inches), so text and layout look exactly like the headless render the demo was designed
-and checked with, only scaled. ``FigurePainter`` blits the changed artists over a cached
-background.
+``DemoCanvas`` keeps the figure 10 inches wide (it changes the dpi instead of the inches), so
+text and layout look like the headless render the demo was designed and checked with, only
+scaled — down to ``MIN_DPI``, where text would get too small to read: a narrower canvas keeps
+that dpi and makes the figure narrower instead (the constrained layout re-flows it).
+``FigurePainter`` blits the changed artists over a cached background.
 
 A full redraw of a demo figure takes hundreds of milliseconds; restoring a cached background and
 drawing only the artists a frame changed takes about ten (matplotlib's blitting recipe). A full
@@ -21,17 +22,19 @@ from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from PySide6.QtGui import QResizeEvent
 
 FIGURE_WIDTH_IN = 10.0  # the width render_png uses
-MIN_DPI = 40.0
+MIN_DPI = 72.0  # 9-point plot text is 9 pixels tall here: the smallest that stays readable
 
 
 class DemoCanvas(FigureCanvasQTAgg):
-    """A canvas whose figure is always ``FIGURE_WIDTH_IN`` inches wide."""
+    """A canvas whose figure is ``FIGURE_WIDTH_IN`` inches wide while that keeps the dpi at
+    least ``MIN_DPI``."""
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
         width = event.size().width() * self.device_pixel_ratio
         if width > 0 and self.figure is not None:
             # Public setter; with no figure manager (an embedded canvas) it does not ask the
-            # widget to resize, so this cannot loop.
+            # widget to resize, so this cannot loop. The base class then sets the figure's
+            # inches from the pixel size and this dpi.
             self.figure.dpi = max(MIN_DPI, width / FIGURE_WIDTH_IN)
         super().resizeEvent(event)
 

@@ -18,11 +18,10 @@ from PySide6.QtWidgets import (
 
 from quizapp.content import Library
 from quizapp.study import CollectionStats, Counts
-from quizapp.ui.keys import latin_letter
 from quizapp.ui.strings import tr
+from quizapp.ui.theme import colors
 
 ALL_DECKS = ""  # item data of the "all decks" row
-COUNT_COLORS = ("#0969da", "#cf222e", "#1a7f37")
 
 
 class HomeScreen(QWidget):
@@ -42,7 +41,6 @@ class HomeScreen(QWidget):
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 22px; font-weight: 700;")
         self.summary = QLabel()
-        self.summary.setStyleSheet("color: #57606a;")
         self.lang_button = QPushButton()
         self.lang_button.clicked.connect(self.language_toggled.emit)
         header = QHBoxLayout()
@@ -50,8 +48,8 @@ class HomeScreen(QWidget):
         header.addWidget(self.lang_button)
 
         self.warning = QLabel()
-        self.warning.setStyleSheet("background: #fff8c5; border: 1px solid #d4a72c; "
-                                   "padding: 6px; border-radius: 4px;")
+        self.warning.setStyleSheet("background: #fff8c5; color: #3b2300; padding: 6px; "
+                                   "border: 1px solid #d4a72c; border-radius: 4px;")
         self.details_button = QPushButton()
         self.details_button.clicked.connect(self.show_problems)
         warning_row = QHBoxLayout()
@@ -78,7 +76,6 @@ class HomeScreen(QWidget):
         self.study_button.setStyleSheet("font-size: 15px; font-weight: 600;")
         self.study_button.clicked.connect(self._study_selected)
         self.hint = QLabel()
-        self.hint.setStyleSheet("color: #57606a; font-size: 11px;")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         layout = QVBoxLayout(self)
@@ -118,13 +115,18 @@ class HomeScreen(QWidget):
         lines = "\n".join(str(issue) for issue in self.library.issues)
         QMessageBox.warning(self, tr("content_problems", self.mode), lines)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # Qt override
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self._study_selected()
-        elif latin_letter(event.text()) == "l":
-            self.language_toggled.emit()
         else:
             super().keyPressEvent(event)
+
+    def restyle(self) -> None:
+        """Apply the current theme's colours."""
+        palette = colors()
+        self.summary.setStyleSheet(f"color: {palette.muted};")
+        self.hint.setStyleSheet(f"color: {palette.muted}; font-size: 11px;")
+        self._fill(self.selected_deck())
 
     def _study_selected(self) -> None:
         self.study_requested.emit(self.selected_deck() or ALL_DECKS)
@@ -160,7 +162,9 @@ class HomeScreen(QWidget):
             item = QTreeWidgetItem([title, str(counts.new), str(counts.learning),
                                     str(counts.review)])
             item.setData(0, Qt.ItemDataRole.UserRole, deck_id)
-            for column, color in zip((1, 2, 3), COUNT_COLORS, strict=True):
+            palette = colors()
+            for column, color in zip((1, 2, 3), (palette.new, palette.learning, palette.due),
+                                     strict=True):
                 item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
                 if item.text(column) != "0":
                     item.setForeground(column, QBrush(QColor(color)))

@@ -1,24 +1,43 @@
-"""The main window: switches between the home and review screens and keeps the language."""
+"""The main window: the menu bar, the home and review screens, and the windows it opens
+(demos, the demo gallery, help). It owns the library, the progress store and the user's view
+settings (language, theme, card zoom, window sizes), which it keeps in the database."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from quizapp.content import Library, check_demo_links
 from quizapp.store import ProgressStore, StoreWriteError
 from quizapp.study import StudySession, collection_stats, deck_counts, today_counts
+from quizapp.ui.card_view import ZOOM_STEPS
 from quizapp.ui.errors import user_message
+from quizapp.ui.help_dialogs import about_html, shortcuts_html, show_and_focus, show_text_dialog
 from quizapp.ui.home_screen import HomeScreen
 from quizapp.ui.math_images import MathImages
+from quizapp.ui.menu_bar import MenuBar
 from quizapp.ui.review_screen import ReviewScreen
+from quizapp.ui.shortcuts import letter_shortcuts
 from quizapp.ui.strings import LANGUAGE_MODES, next_mode, tr
+from quizapp.ui.theme import THEMES, apply_theme, colors
 
 LANGUAGE_SETTING = "ui_language"
+THEME_SETTING = "theme"
+ZOOM_SETTING = "card_zoom"
+GEOMETRY_SETTING = "window_geometry"
+DEMO_GEOMETRY_SETTING = "demo_window_geometry"
 
 
 class MainWindow(QMainWindow):
@@ -30,6 +49,10 @@ class MainWindow(QMainWindow):
         self.store = store
         mode = store.get_setting(LANGUAGE_SETTING, "ko")
         self.mode = mode if mode in LANGUAGE_MODES else "ko"
+        theme = store.get_setting(THEME_SETTING, "system")
+        self.theme = theme if theme in THEMES else "system"
+        zoom = store.get_setting(ZOOM_SETTING, 1.0)
+        self.zoom = zoom if zoom in ZOOM_STEPS else 1.0
 
         self.home = HomeScreen()
         self.review = ReviewScreen(MathImages(cache_dir / "math"))
@@ -40,8 +63,6 @@ class MainWindow(QMainWindow):
         # file): in words, until the next write succeeds.
         self.problem_banner = QLabel()
         self.problem_banner.setWordWrap(True)
-        self.problem_banner.setStyleSheet("background: #ffebe9; color: #82071e; padding: 8px; "
-                                          "border: 1px solid #cf222e; border-radius: 4px;")
         self.problem_banner.hide()
         central = QWidget()
         column = QVBoxLayout(central)
@@ -49,21 +70,75 @@ class MainWindow(QMainWindow):
         column.addWidget(self.problem_banner)
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.resize(1000, 720)
+        self.setMinimumSize(720, 520)
 
         self.home.study_requested.connect(self.open_study)
         self.home.language_toggled.connect(self.toggle_language)
-        self.review.language_toggled.connect(self.toggle_language)
         self.review.back_requested.connect(self.show_home)
         self.review.demo_requested.connect(self.open_card_demo)
         self.review.problem.connect(self.show_problem)
         self.demo_windows: list[QWidget] = []
+        self.card_demo: QWidget | None = None  # the demo window opened from a card (one)
+        self.gallery: QWidget | None = None
         self._demo_links_checked = False
+
+        self.menus = MenuBar(self)
+        self._build_menus()
+        shortcuts = letter_shortcuts()
+        for letter, action in (("l", self.toggle_language), ("d", self.open_current_demo),
+                               ("g", self.open_gallery)):
+            shortcuts.register(self, letter, action)
+        style_hints = QApplication.styleHints()
+        style_hints.colorSchemeChanged.connect(lambda *_: self._follow_system_theme())
+
+        self.review.card_view.set_zoom(self.zoom)
+        self._apply_theme()
         self._apply_mode()
+        self._restore_geometry()
         self.show_home()
         # The same demo-preset check `check` runs, once the first screen is up (it imports the
         # demos and matplotlib, which start-up must not wait for).
         QTimer.singleShot(0, self.check_demo_links)
+
+    # -- menus ----------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        add, menus = self.menus.add, self.menus
+        add("menu_file", "quit", self.close, keys=(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
+        add("menu_study", "study_all", lambda: self.open_study(""))
+        add("menu_study", "back_home", self.show_home)
+        menus.separator("menu_study")
+        add("menu_study", "undo", self.review.undo, keys=(QKeySequence.StandardKey.Undo,))
+        add("menu_view", "toggle_language", self.toggle_language, letter="L")
+        menus.separator("menu_view")
+        add("menu_view", "zoom_in", lambda: self.set_zoom(+1),
+            keys=("Ctrl+=", QKeySequence.StandardKey.ZoomIn))
+        add("menu_view", "zoom_out", lambda: self.set_zoom(-1),
+            keys=("Ctrl+-", QKeySequence.StandardKey.ZoomOut))
+        add("menu_view", "zoom_reset", lambda: self.set_zoom(0), keys=("Ctrl+0",))
+        menus.separator("menu_view")
+        menus.add_theme_choices("menu_view", self.set_theme)
+        add("menu_tools", "open_demo", self.open_current_demo, letter="D")
+        add("menu_tools", "demo_gallery", self.open_gallery, letter="G")
+        add("menu_help", "shortcuts", self.show_shortcuts,
+            keys=(QKeySequence.StandardKey.HelpContents, "F1"))
+        add("menu_help", "about", self.show_about)
+
+    # -- screens ----------------------------------------------------------------------------
+
+    def show_home(self) -> None:
+        self.home.show_library(self.library, today_counts(self.library, self.store),
+                               deck_counts(self.library, self.store),
+                               collection_stats(self.library, self.store))
+        self.stack.setCurrentWidget(self.home)
+        self.home.decks.setFocus()
+
+    def open_study(self, deck_id: str = "") -> None:
+        """Start studying one deck (or all decks for ``""``)."""
+        deck = self.library.deck(deck_id) if deck_id else None
+        session = StudySession(self.library, self.store, deck.id if deck else None)
+        self.stack.setCurrentWidget(self.review)
+        self.review.start(session)
 
     def check_demo_links(self) -> None:
         """Validate every card's demo preset as ``check`` does; bad links are dropped and
@@ -78,61 +153,163 @@ class MainWindow(QMainWindow):
         if len(self.library.issues) != before and self.stack.currentWidget() is self.home:
             self.show_home()
 
-    def show_home(self) -> None:
-        self.home.show_library(self.library, today_counts(self.library, self.store),
-                               deck_counts(self.library, self.store),
-                               collection_stats(self.library, self.store))
-        self.stack.setCurrentWidget(self.home)
-        self.home.decks.setFocus()
+    # -- demos ------------------------------------------------------------------------------
 
-    def open_study(self, deck_id: str = "") -> None:
-        """Start studying one deck (or all decks for ``""``)."""
-        deck = self.library.deck(deck_id) if deck_id else None
-        lang = "en" if self.mode == "en" else "ko"
-        title = deck.title.get(lang) if deck else tr("all_decks", self.mode)
-        session = StudySession(self.library, self.store, deck.id if deck else None)
-        self.stack.setCurrentWidget(self.review)
-        self.review.start(session, title)
+    def open_current_demo(self) -> None:
+        """D: the demo of the card on screen (the review screen says when it has none)."""
+        if self.stack.currentWidget() is self.review:
+            self.review.open_demo()
 
     def open_card_demo(self, card_id: str) -> QWidget | None:
         """Open the demo of card ``card_id`` with its presets, once they have passed the same
-        check ``check`` applies (a card whose preset is invalid has no demo link)."""
+        check ``check`` applies. One card demo window at a time: a new card's demo replaces the
+        previous one, and the title says which card it belongs to."""
         self.check_demo_links()
         card = self.library.card(card_id)
         if card is None or card.demo is None:
             return None
-        return self.open_demo(card.demo.id, dict(card.demo.params))
-
-    def open_demo(self, demo_id: str, presets: dict[str, Any] | None = None) -> QWidget:
-        """Open a live demo window (matplotlib and the demos are imported on first use)."""
-        from quizapp.demos import get_demo
-        from quizapp.ui.demo_window import DemoWindow
-
-        window = DemoWindow(get_demo(demo_id), presets, self.mode)
-        self.demo_windows.append(window)
-        window.closed.connect(self.demo_windows.remove)
-        window.show()
+        if self.card_demo is not None:
+            self.card_demo.close()
+        question = card.question.get("en" if self.mode == "en" else "ko").splitlines()[0]
+        window = self.open_demo(card.demo.id, dict(card.demo.params), card_title=question)
+        self.card_demo = window
+        window.destroyed.connect(lambda *_: self._forget_card_demo(window))
         return window
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
-        for window in list(self.demo_windows):
-            window.close()
-        super().closeEvent(event)
+    def _forget_card_demo(self, window: QWidget) -> None:
+        if self.card_demo is window:
+            self.card_demo = None
 
-    def show_problem(self, text: str) -> None:
-        """Show ``text`` in the problem banner ("" hides it)."""
-        self.problem_banner.setText(text)
-        self.problem_banner.setVisible(bool(text))
+    def open_demo(self, demo_id: str, presets: dict[str, Any] | None = None,
+                  card_title: str = "") -> QWidget:
+        """Open a live demo window (matplotlib and the demos are imported on first use, which
+        takes a second: the cursor says so)."""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            from quizapp.demos import get_demo
+            from quizapp.ui.demo_window import DemoWindow
+
+            window = DemoWindow(get_demo(demo_id), presets, self.mode, card_title=card_title)
+            geometry = self.store.get_setting(DEMO_GEOMETRY_SETTING)
+            if isinstance(geometry, str):
+                window.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
+            window.geometry_changed.connect(self._remember_demo_geometry)
+            self.demo_windows.append(window)
+            window.closed.connect(self._demo_closed)
+            letter_shortcuts().register(window, "l", self.toggle_language)
+            show_and_focus(window)
+        finally:
+            QApplication.restoreOverrideCursor()
+        return window
+
+    def open_gallery(self) -> QWidget:
+        """G: the demo gallery, every demo with its picture."""
+        from quizapp.demos import DEMOS
+        from quizapp.demos.registry import thumbnail
+        from quizapp.ui.demo_gallery import DemoGallery
+
+        if self.gallery is not None:
+            self.gallery.close()
+        lang = "en" if self.mode == "en" else "ko"
+        gallery = DemoGallery([(demo_id, demo.title.get(lang), str(thumbnail(demo_id, lang)))
+                               for demo_id, demo in DEMOS.items()], self.mode)
+        gallery.demo_chosen.connect(lambda demo_id: self.open_demo(demo_id))
+        letter_shortcuts().register(gallery, "l", self.toggle_language)
+        self.gallery = gallery
+        gallery.destroyed.connect(lambda *_, g=gallery: self._gallery_closed(g))
+        show_and_focus(gallery)
+        return gallery
+
+    def _demo_closed(self, window: QWidget) -> None:
+        self.demo_windows.remove(window)
+        self.activateWindow()  # the keys come back here (not every X setup does it)
+
+    def _gallery_closed(self, gallery: QWidget) -> None:
+        if self.gallery is gallery:
+            self.gallery = None
+            self.activateWindow()
+
+    def _remember_demo_geometry(self, geometry: QByteArray) -> None:
+        self._save_setting(DEMO_GEOMETRY_SETTING, bytes(geometry.toBase64().data()).decode())
+
+    # -- help -------------------------------------------------------------------------------
+
+    def show_shortcuts(self) -> QWidget:
+        return show_text_dialog(self, tr("shortcuts", self.mode), shortcuts_html(self.mode),
+                                (900, 640))
+
+    def show_about(self) -> QWidget:
+        return show_text_dialog(self, tr("about", self.mode), about_html(self.mode), (640, 420))
+
+    # -- view settings ----------------------------------------------------------------------
 
     def toggle_language(self) -> None:
         self.mode = next_mode(self.mode)
         self._apply_mode()
-        try:
-            self.store.set_setting(LANGUAGE_SETTING, self.mode)
-        except StoreWriteError as err:  # the choice still applies to this session
-            self.show_problem(user_message(err, self.mode))
+        for window in self.demo_windows:
+            window.set_mode(self.mode)  # type: ignore[attr-defined]
+        if self.gallery is not None:
+            self.open_gallery()
+        self._save_setting(LANGUAGE_SETTING, self.mode)
+
+    def set_zoom(self, direction: int) -> None:
+        """Card text one step larger (+1), smaller (-1) or back to 100 % (0)."""
+        index = ZOOM_STEPS.index(self.zoom)
+        index = (ZOOM_STEPS.index(1.0) if direction == 0
+                 else max(0, min(len(ZOOM_STEPS) - 1, index + direction)))
+        self.zoom = ZOOM_STEPS[index]
+        self.review.card_view.set_zoom(self.zoom)
+        self._save_setting(ZOOM_SETTING, self.zoom)
+
+    def set_theme(self, theme: str) -> None:
+        self.theme = theme
+        self._apply_theme()
+        self._save_setting(THEME_SETTING, theme)
+
+    def _follow_system_theme(self) -> None:
+        if self.theme == "system":
+            self._apply_theme()
+
+    def _apply_theme(self) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, self.theme)
+        palette = colors()
+        self.problem_banner.setStyleSheet(
+            f"background: {palette.problem_bg}; color: {palette.problem_text}; padding: 8px; "
+            f"border: 1px solid {palette.problem_border}; border-radius: 4px;")
+        self.menus.check_theme(self.theme)
+        self.home.restyle()
+        self.review.restyle()
 
     def _apply_mode(self) -> None:
         self.setWindowTitle(tr("app_title", self.mode))
+        self.menus.retranslate(self.mode)
         self.home.set_mode(self.mode)
         self.review.set_mode(self.mode)
+
+    def show_problem(self, text: str) -> None:
+        """Show ``text`` in the problem banner ("" hides it)."""
+        self.problem_banner.setText(html.escape(text))
+        self.problem_banner.setVisible(bool(text))
+
+    def _save_setting(self, key: str, value: Any) -> None:
+        try:
+            self.store.set_setting(key, value)
+        except StoreWriteError as err:  # the choice still applies to this session
+            self.show_problem(user_message(err, self.mode))
+
+    # -- window -----------------------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        geometry = self.store.get_setting(GEOMETRY_SETTING)
+        if not (isinstance(geometry, str)
+                and self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))):
+            self.resize(1000, 720)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
+        self._save_setting(GEOMETRY_SETTING, bytes(self.saveGeometry().toBase64().data()).decode())
+        for window in [*self.demo_windows, self.gallery]:
+            if window is not None:
+                window.close()
+        super().closeEvent(event)

@@ -22,6 +22,7 @@ import re
 import struct
 import tempfile
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from quizapp.content.markup import plain_math
@@ -29,10 +30,21 @@ from quizapp.content.markup import plain_math
 MATH_SCHEME = "math"
 RENDER_DPI = 192  # twice the 96-dpi layout: sharp on high-density screens
 SCREEN_DPI = 96
-INLINE_PT = 12
-DISPLAY_PT = 15
-COLOR = "#1f2328"
+DISPLAY_SCALE = 1.15  # display formulas a little larger than the text around them
 _NAME = re.compile(r"^[0-9a-f]{20}\.png$")
+_FRAC = re.compile(r"\\frac(?![a-zA-Z])")
+
+
+@dataclass(frozen=True)
+class MathStyle:
+    """How a formula must look to sit in its text: the text font's size, ascent, descent and
+    x-height in pixels (at 96 dpi), and the colour."""
+
+    size_px: float = 15.0
+    ascent_px: float = 14.0
+    descent_px: float = 3.5
+    x_height_px: float = 7.5
+    color: str = "#1f2328"
 
 
 class MathImages:
@@ -58,15 +70,15 @@ class MathImages:
 
     def _warm_up(self) -> None:
         try:
-            _render_png("x", INLINE_PT)
+            _render_png("x", 11.0)
         except Exception:  # a broken matplotlib shows up (as TeX) in render() instead
             pass
         finally:
             self._warm.set()
 
     @staticmethod
-    def name_for(tex: str, display: bool) -> str:
-        key = hashlib.sha1(f"v1|{display}|{COLOR}|{tex}".encode()).hexdigest()[:20]
+    def name_for(tex: str, display: bool, style: MathStyle = MathStyle()) -> str:
+        key = hashlib.sha1(f"v3|{display}|{style}|{tex}".encode()).hexdigest()[:20]
         return f"{key}.png"
 
     def image_bytes(self, name: str) -> bytes | None:
@@ -84,25 +96,34 @@ class MathImages:
             self._images[name] = data
         return data
 
-    def cached_html(self, tex: str, display: bool) -> str | None:
+    def cached_html(self, tex: str, display: bool,
+                    style: MathStyle = MathStyle()) -> str | None:
         """The HTML for ``tex`` if it is ready (an image, or TeX source for a fragment that
         cannot be drawn), else None. Never imports matplotlib."""
         if (tex, display) in self._failed:
             return plain_math(tex, display)
-        name = self.name_for(tex, display)
+        name = self.name_for(tex, display, style)
         data = self.image_bytes(name)
         return None if data is None else _img_html(name, data, tex, display)
 
-    def render(self, tex: str, display: bool) -> None:
-        """Render ``tex`` now (imports matplotlib); afterwards ``cached_html`` has its HTML."""
-        if self.cached_html(tex, display) is not None:
+    def render(self, tex: str, display: bool, style: MathStyle = MathStyle()) -> None:
+        """Render ``tex`` now (imports matplotlib); afterwards ``cached_html`` has its HTML.
+
+        A display formula is drawn in display style (``\\frac`` as ``\\dfrac``) a little larger
+        than the text; an inline one at the text's size, padded so that Qt's ``middle``
+        alignment puts the formula's baseline on the text's baseline."""
+        if self.cached_html(tex, display, style) is not None:
             return
+        size_px = style.size_px * (DISPLAY_SCALE if display else 1.0)
+        source = _FRAC.sub(r"\\dfrac", tex) if display else tex
         try:
-            png = _render_png(tex, DISPLAY_PT if display else INLINE_PT)
+            png, depth = _render_png(source, size_px * 72 / SCREEN_DPI, style.color)
+            if not display:
+                png = _baseline_padded(png, depth, style)
         except Exception:  # any mathtext failure (parse, recursion, ...): show the TeX source
             self._failed.add((tex, display))
             return
-        name = self.name_for(tex, display)
+        name = self.name_for(tex, display, style)
         self._images[name] = png
         self._store(name, png)
 
@@ -123,21 +144,68 @@ class MathImages:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
 
-    def render_html(self, tex: str, display: bool) -> str:
+    def render_html(self, tex: str, display: bool, style: MathStyle = MathStyle()) -> str:
         """The HTML for ``tex``, rendering it first if needed."""
-        self.render(tex, display)
-        return self.cached_html(tex, display) or plain_math(tex, display)
+        self.render(tex, display, style)
+        return self.cached_html(tex, display, style) or plain_math(tex, display)
 
 
-def _render_png(tex: str, size_pt: int) -> bytes:
-    from matplotlib import mathtext
+def _render_png(tex: str, size_pt: float, color: str = "#1f2328") -> tuple[bytes, float]:
+    """``tex`` drawn by mathtext at ``size_pt`` and RENDER_DPI on a transparent background: the
+    PNG and its depth (pixels below the baseline)."""
+    from matplotlib import mathtext, rc_context
     from matplotlib.font_manager import FontProperties
 
     buffer = io.BytesIO()
-    mathtext.math_to_image(f"${tex}$", buffer, prop=FontProperties(size=size_pt),
-                           dpi=RENDER_DPI, format="png", color=COLOR)
-    return buffer.getvalue()
+    with rc_context({"savefig.transparent": True}):  # readable on light and dark themes
+        depth_pt = mathtext.math_to_image(f"${tex}$", buffer, prop=FontProperties(size=size_pt),
+                                          dpi=RENDER_DPI, format="png", color=color)
+    return buffer.getvalue(), float(depth_pt) * RENDER_DPI / 72  # it measures depth in points
 
+
+def _baseline_padded(png: bytes, depth: float, style: MathStyle) -> bytes:
+    """``png`` with transparent rows added above or below so that, aligned ``middle`` in a line
+    of ``style``'s text, the formula's baseline sits on the text's baseline."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QImage, QPainter
+
+    image = QImage.fromData(png)
+    scale = RENDER_DPI / SCREEN_DPI
+    top, bottom = baseline_padding(image.height() / scale - depth / scale, depth / scale, style)
+    top, bottom = round(top * scale), round(bottom * scale)
+    if top == bottom == 0:
+        return png
+    padded = QImage(image.width(), image.height() + top + bottom,
+                    QImage.Format.Format_ARGB32_Premultiplied)
+    padded.fill(0)
+    painter = QPainter(padded)
+    painter.drawImage(0, top, image)
+    painter.end()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    padded.save(buffer, "PNG")
+    return bytes(data.data())
+
+
+def baseline_padding(above: float, below: float, style: MathStyle) -> tuple[float, float]:
+    """Rows (top, bottom), in 96-dpi pixels, to add to an image whose content reaches ``above``
+    the formula's baseline and ``below`` it, so that Qt puts that baseline on the text's.
+
+    How Qt lays out a ``vertical-align: middle`` image (measured; ``tests/unit/ui/
+    test_math_baseline.py`` checks the result in pixels): an image of height H gets ascent
+    H/2 + x/4 and descent H/2 - x/4 (x: the text's x-height), the line takes the largest ascent
+    and descent of its text and images, and the image is drawn centred in the line. When every
+    image is taller than the text's line box, the line's ascent minus descent is x/2 whichever
+    image is tallest, so an image whose part above the baseline exceeds its part below by
+    exactly x/2 sits on the baseline — however many formulas share the line. Hence: pad to
+    that difference, and to at least the height that makes the image the line's tallest.
+    """
+    a, d, x = style.ascent_px, style.descent_px, style.x_height_px
+    min_height = max(2 * (a - x / 4), 2 * (d + x / 4)) + 1
+    shift = x / 2 - above + below  # top - bottom
+    total = max(abs(shift), min_height - above - below)  # top + bottom
+    return (total + shift) / 2, (total - shift) / 2
 
 def _png_size(data: bytes) -> tuple[int, int]:
     width, height = struct.unpack(">II", data[16:24])

@@ -82,7 +82,10 @@ class ParamPanel(QWidget):
             control = self._control(param, values[param.name], lang)
             control.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
             self.controls[param.name] = control
-            form.addRow(param.label.get(lang), control)
+            label = QLabel(param.label.get(lang))
+            label.setTextFormat(Qt.TextFormat.PlainText)  # "<" in a label is text, not HTML
+            label.setWordWrap(True)
+            form.addRow(label, control)
 
     def _control(self, param: Param, value: Any, lang: str) -> QWidget:
         name = param.name

@@ -5,6 +5,48 @@ from __future__ import annotations
 LANGUAGE_MODES = ("ko", "en", "both")
 
 _TEXT: dict[str, tuple[str, str]] = {
+    # menus
+    "menu_file": ("파일(&F)", "&File"),
+    "menu_study": ("학습(&S)", "&Study"),
+    "menu_view": ("보기(&V)", "&View"),
+    "menu_tools": ("도구(&T)", "&Tools"),
+    "menu_help": ("도움말(&H)", "&Help"),
+    "menu_theme": ("테마", "Theme"),
+    "quit": ("끝내기", "Quit"),
+    "study_all": ("전체 덱 학습", "Study all decks"),
+    "undo": ("마지막 채점 되돌리기", "Undo the last grade"),
+    "toggle_language": ("언어 바꾸기 (한국어 → English → 나란히)",
+                        "Switch language (Korean → English → both)"),
+    "zoom_in": ("카드 글자 크게", "Larger card text"),
+    "zoom_out": ("카드 글자 작게", "Smaller card text"),
+    "zoom_reset": ("카드 글자 원래 크기", "Card text at 100 %"),
+    "theme_system": ("시스템 설정 따르기", "Follow the system"),
+    "theme_light": ("밝게", "Light"),
+    "theme_dark": ("어둡게", "Dark"),
+    "open_demo": ("이 카드의 라이브 데모", "This card's live demo"),
+    "demo_gallery": ("데모 갤러리", "Demo gallery"),
+    "shortcuts": ("키보드 단축키", "Keyboard shortcuts"),
+    "about": ("QuizApp 정보", "About QuizApp"),
+    "gallery_title": ("데모 갤러리", "Demo gallery"),
+    "gallery_intro": ("모든 라이브 데모입니다. 화살표로 고르고 Enter(또는 더블클릭)로 엽니다. "
+                      "Esc: 닫기",
+                      "Every live demo. Pick one with the arrow keys and open it with Enter "
+                      "(or a double-click). Esc: close"),
+    "where": ("화면", "Where"),
+    "keys": ("키", "Keys"),
+    "where_home": ("홈", "Home"),
+    "where_review": ("복습", "Review"),
+    "where_anywhere": ("어디서나", "Anywhere"),
+    "where_demo": ("데모 창", "Demo window"),
+    "korean_layout_note": ("한글 자판(두벌식)이 켜져 있어도 글자 단축키가 같은 자리의 키로 "
+                           "동작합니다 (예: ㅣ = L).",
+                           "Letter shortcuts also work with a Korean (2-set) layout active: "
+                           "the key in the same place counts (ㅣ is L)."),
+    "about_text": ("머신러닝·딥러닝 면접 준비용 한/영 플래시카드 앱: 간격 반복(FSRS), NumPy로 "
+                   "직접 학습하는 라이브 데모, SQLite에 저장되는 학습 기록.",
+                   "A Korean/English flashcard app for machine-learning interviews: spaced "
+                   "repetition (FSRS), live demos that train NumPy models, and progress kept in "
+                   "SQLite."),
     "app_title": ("ML 면접 카드", "ML Interview Cards"),
     "decks": ("덱", "Deck"),
     "new": ("새 카드", "New"),
@@ -28,7 +70,25 @@ _TEXT: dict[str, tuple[str, str]] = {
     "nothing_more": ("오늘은 더 볼 카드가 없습니다. 내일 다시 만나요.",
                      "No more cards today. See you tomorrow."),
     "back_home": ("홈으로", "Back to decks"),
-    "undone": ("되돌렸습니다: {question}", "Undone: {question}"),
+    "undone": ("되돌렸습니다: 방금 채점한 카드를 다시 보여 줍니다.",
+               "Undone: the card you just graded is back."),
+    "no_demo": ("이 카드에는 라이브 데모가 없습니다. 데모 갤러리(G)에 모든 데모가 있습니다.",
+                "This card has no live demo. The demo gallery (G) has them all."),
+    "preview_bar": ("꼬리 질문을 미리 보는 중입니다 (채점하지 않음). Backspace 또는 Esc: 공부하던 "
+                    "카드로 돌아가기",
+                    "Reading a follow-up question (not graded). Backspace or Esc: back to the "
+                    "card you are studying"),
+    "preview_keys": ("Backspace/Esc: 돌아가기 · D: 데모 · L: 언어",
+                     "Backspace/Esc: back · D: demo · L: language"),
+    "done_new_limit_deck": (
+        "이 덱의 오늘 새 카드 한도에 도달해 새 카드 {left}장이 내일로 미뤄졌습니다.",
+        "This deck's new-card limit for today is reached: {left} new card(s) wait for "
+        "tomorrow."),
+    "done_new_limit_all": (
+        "모든 덱을 합친 오늘 새 카드 한도에 도달해 새 카드 {left}장이 내일로 미뤄졌습니다.",
+        "Today's new-card limit for all decks together is reached: {left} new card(s) wait "
+        "for tomorrow."),
+    "more_new_cards": ("오늘 새 카드 {count}장 더 학습", "Study {count} more new cards today"),
     "nothing_to_undo": ("되돌릴 채점이 없습니다.", "Nothing to undo."),
     "skipped": ("콘텐츠 문제 {issues}건 · 건너뛴 파일 {files}개",
                 "{issues} content problem(s) · {files} file(s) skipped"),
@@ -39,9 +99,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "lang_en": ("English", "English"),
     "lang_both": ("한/영 나란히", "Korean + English"),
     "today": ("오늘 복습 {reviews}회 · 카드 {cards}장", "{reviews} reviews today · {cards} cards"),
-    "review_keys": ("Space: 정답 · 1-4: 채점 · D: 데모 · Ctrl+Z: 되돌리기 · L: 언어 · Esc: 홈",
+    "review_keys": ("Space: 정답 · 1-4: 채점 · D: 데모 · Ctrl+Z: 되돌리기 · L: 언어 · Esc: 홈 "
+                    "· F1: 단축키",
                     "Space: answer · 1-4: grade · D: demo · Ctrl+Z: undo · L: language · "
-                    "Esc: home"),
+                    "Esc: home · F1: shortcuts"),
     "no_cards": ("카드가 없습니다. content/ 폴더를 확인하세요.",
                  "No cards found. Check the content/ folder."),
     "error_title": ("오류", "Error"),
@@ -68,8 +129,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "undo_conflict": ("되돌리지 않았습니다: 이 카드는 그 뒤 다른 창에서 다시 채점되었습니다.",
                       "Not undone: this card was graded again in another window since."),
     "demo": ("데모", "Demo"),
-    "run": ("실행", "Run"),
     "pause": ("일시정지", "Pause"),
+    "resume": ("계속", "Resume"),
+    "run_again": ("다시 실행", "Run again"),
+    "card": ("카드", "card"),
     "step": ("한 스텝", "Step"),
     "reset": ("처음부터", "Reset"),
     "speed": ("속도", "Speed"),
@@ -79,8 +142,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "status_paused": ("일시정지", "paused"),
     "status_finished": ("완료", "finished"),
     "status_diverged": ("발산함 (NaN/overflow)", "diverged (NaN/overflow)"),
-    "demo_keys": ("Space: 실행/일시정지 · S: 한 스텝 · R: 처음부터 · Esc: 닫기",
-                  "Space: run/pause · S: step · R: reset · Esc: close"),
+    "demo_keys": ("Space: 일시정지/계속 (끝나면 다시 실행) · S: 한 스텝 · R: 처음부터 · L: 언어 · "
+                  "Esc: 닫기",
+                  "Space: pause/resume (run again once finished) · S: step · R: reset · "
+                  "L: language · Esc: close"),
 }
 
 

@@ -35,9 +35,10 @@ def store(tmp_path: Path) -> Iterator[ProgressStore]:
 
 
 def session(content: Path, store: ProgressStore, now: FakeNow, new_per_day: int = 20,
-            deck: str | None = None) -> StudySession:
+            deck: str | None = None, deck_new_per_day: int = 20) -> StudySession:
     return StudySession(load_library(content), store, deck, now=now,
-                        settings=StudySettings(new_per_day=new_per_day),
+                        settings=StudySettings(new_per_day=new_per_day,
+                                               deck_new_per_day=deck_new_per_day),
                         clock=DayClock(4, ZoneInfo("Asia/Seoul")))
 
 
@@ -51,7 +52,8 @@ def test_new_cards_come_in_content_order_and_grades_are_stored(small_content: Pa
     assert (row["card_id"], row["rating"], row["state_before"], row["duration_ms"]) == (
         "a1", 3, 0, 4200)
     assert row["reviewed_at"] == START.isoformat() and row["interval_after_s"] == 600
-    assert s.current.id == "a2" and s.counts.learning == 0 and s.counts.new == 4
+    # a1 comes back in 10 minutes: counted as learning today (not yet in the queue's order)
+    assert s.current.id == "a2" and s.counts.learning == 1 and s.counts.new == 4
 
 
 def test_learning_card_returns_when_due_before_new_cards(small_content: Path,
@@ -149,7 +151,52 @@ def test_stats_and_deck_counts(small_content: Path, store: ProgressStore) -> Non
     assert stats.to_json() == {"cards": 5, "new": 4, "learning": 1, "review": 0, "due_now": 0,
                                "reviews_total": 1, "reviews_today": 1}
     counts = deck_counts(library, store, now())
-    assert (counts["alpha"].new, counts["beta"].new, counts["beta"].learning) == (3, 1, 0)
+    assert (counts["alpha"].new, counts["beta"].new, counts["beta"].learning) == (3, 1, 1)
     now.advance(minutes=11)
     assert collection_stats(library, store, now()).due_now == 1
     assert json.loads(json.dumps(stats.to_json())) == stats.to_json()
+
+
+def test_counts_a_user_can_reconcile_with_stats(small_content: Path,
+                                                store: ProgressStore) -> None:
+    """Grading three new cards Again, Hard, Good puts all three in "learning" at once, as
+    `stats` counts them, though none is due this minute."""
+    now = FakeNow(START)
+    s = session(small_content, store, now)
+    for rating in (1, 2, 3):
+        s.grade(rating)
+    assert (s.counts.new, s.counts.learning, s.counts.review) == (2, 3, 0)
+    assert collection_stats(load_library(small_content), store, now()).learning == 3
+    now.advance(minutes=2)  # the Again card is due: the count does not jump
+    s.refresh()
+    assert s.current.id == "a1" and s.counts.learning == 3
+
+
+def test_each_deck_has_its_own_new_limit_under_the_all_decks_limit(
+        small_content: Path, store: ProgressStore) -> None:
+    now = FakeNow(START)
+    alpha = session(small_content, store, now, deck="alpha", new_per_day=3, deck_new_per_day=2)
+    assert alpha.counts.new == 2 and alpha.queue.new_stopped_by == "deck"
+    alpha.grade(4)
+    alpha.grade(4)
+    assert alpha.current is None and alpha.queue.new_left == 1
+    assert alpha.queue.new_stopped_by == "deck"  # why this deck is done: its own limit
+    beta = session(small_content, store, now, deck="beta", new_per_day=3, deck_new_per_day=2)
+    assert beta.counts.new == 1 and beta.queue.new_stopped_by == "all"  # 3 - 2 left in all
+    beta.grade(4)
+    assert beta.current is None and beta.queue.new_stopped_by == "all"
+    everything = session(small_content, store, now, new_per_day=3, deck_new_per_day=2)
+    assert everything.current is None and everything.queue.new_left == 2
+
+
+def test_more_new_cards_today_in_one_deck(small_content: Path, store: ProgressStore) -> None:
+    now = FakeNow(START)
+    alpha = session(small_content, store, now, deck="alpha", new_per_day=1, deck_new_per_day=1)
+    alpha.grade(4)
+    assert alpha.current is None
+    alpha.add_new_cards(1)
+    assert alpha.current is not None and alpha.current.id == "a2" and alpha.counts.new == 1
+    now.value = START + timedelta(days=1)  # only for that day
+    tomorrow = session(small_content, store, now, deck="alpha", new_per_day=1,
+                       deck_new_per_day=1)
+    assert tomorrow.counts.new == 1

@@ -118,7 +118,7 @@ def test_done_screen_shows_the_next_due_time(qtbot: QtBot, window: MainWindow) -
     for _ in range(2):
         qtbot.keyClick(review, Qt.Key.Key_Space)
         qtbot.keyClick(review, Qt.Key.Key_4)
-    assert review.body.currentWidget() is review.done_label
+    assert review.body.currentWidget() is review.done_panel
     assert "오늘 학습 완료" in review.done_label.text()
     assert "다음 카드는" in review.done_label.text()
     qtbot.keyClick(review, Qt.Key.Key_Escape)

@@ -1,0 +1,86 @@
+"""Help → Keyboard shortcuts (both languages side by side) and Help → About."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+
+from quizapp import __version__
+from quizapp.ui.strings import tr
+
+#: (where, keys, Korean, English)
+SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
+    ("home", "Enter", "선택한 덱 학습 (전체 덱: 모두)", "Study the selected deck (All decks: all)"),
+    ("review", "Space / Enter", "정답 보기, 정답이 보이면 '알맞음'",
+     "Show the answer; once shown, grade Good"),
+    ("review", "1 2 3 4", "다시 / 어려움 / 알맞음 / 쉬움", "Again / Hard / Good / Easy"),
+    ("review", "Ctrl+Z", "마지막 채점 되돌리기", "Undo the last grade"),
+    ("review", "D", "이 카드의 라이브 데모", "This card's live demo"),
+    ("review", "Backspace", "꼬리 질문 미리보기에서 돌아가기", "Back from a follow-up question"),
+    ("review", "Esc", "덱 목록으로", "Back to the decks"),
+    ("anywhere", "L", "언어: 한국어 → English → 나란히", "Language: Korean → English → both"),
+    ("anywhere", "G", "데모 갤러리", "Demo gallery"),
+    ("anywhere", "Ctrl+= / Ctrl+- / Ctrl+0", "카드 글자 크게 / 작게 / 원래대로",
+     "Card text larger / smaller / reset"),
+    ("anywhere", "F1", "단축키 보기", "This list of shortcuts"),
+    ("anywhere", "Ctrl+Q", "끝내기", "Quit"),
+    ("demo", "Space", "일시정지 / 계속", "Pause / resume"),
+    ("demo", "S, →", "한 스텝", "One step"),
+    ("demo", "R", "처음부터", "Reset"),
+    ("demo", "Esc", "데모 창 닫기", "Close the demo window"),
+)
+
+LICENCES = (
+    ("QuizApp", "MIT"),
+    ("NanumGothic (Korean font, from koreanize-matplotlib)", "SIL Open Font License 1.1"),
+    ("MNIST digits subset (content/data)", "CC BY-SA 3.0 (Yann LeCun, Corinna Cortes)"),
+    ("Qt / PySide6", "LGPL v3"),
+    ("matplotlib, NumPy, py-fsrs, sqlite-utils, markdown-it-py", "BSD / MIT / Apache 2.0"),
+)
+
+
+def shortcuts_html(mode: str) -> str:
+    """The shortcuts as an HTML table with a Korean and an English column."""
+    rows = "".join(
+        f"<tr><td>{html.escape(tr('where_' + where, mode))}</td>"
+        f"<td><b>{html.escape(keys)}</b></td><td>{html.escape(ko)}</td>"
+        f"<td>{html.escape(en)}</td></tr>"
+        for where, keys, ko, en in SHORTCUTS)
+    return (f"<table cellpadding='5' cellspacing='0' border='1'><tr><th>{tr('where', mode)}</th>"
+            f"<th>{tr('keys', mode)}</th><th>한국어</th><th>English</th></tr>{rows}</table>"
+            f"<p>{html.escape(tr('korean_layout_note', mode))}</p>")
+
+
+def about_html(mode: str) -> str:
+    licences = "".join(f"<li>{html.escape(name)}: {html.escape(licence)}</li>"
+                       for name, licence in LICENCES)
+    return (f"<h2>{tr('app_title', mode)} {html.escape(__version__)}</h2>"
+            f"<p>{html.escape(tr('about_text', mode))}</p><ul>{licences}</ul>")
+
+
+def show_text_dialog(parent: QWidget, title: str, body: str, size: tuple[int, int]) -> QDialog:
+    """A non-modal dialog showing ``body`` (trusted HTML of ours), closed with Esc or OK."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    view = QTextBrowser()
+    view.setOpenLinks(False)
+    view.setHtml(body)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+    buttons.accepted.connect(dialog.accept)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(view)
+    layout.addWidget(buttons)
+    dialog.resize(*size)
+    show_and_focus(dialog)
+    return dialog
+
+
+def show_and_focus(window: QWidget) -> None:
+    """Show a new window in front with the keyboard focus (some X servers and window managers
+    leave the focus on the window that opened it, and then its keys go nowhere useful)."""
+    window.show()
+    window.raise_()
+    window.activateWindow()

@@ -1,0 +1,88 @@
+"""Light and dark themes: the Qt palette, and the colours card HTML and math images use.
+
+The choice is "system" (follow the desktop's colour scheme, and change when it changes),
+"light" or "dark". Everything drawn with explicit colours (card HTML, math images, counts,
+banners) takes them from ``colors()``, so nothing is dark-on-dark or light-on-light.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+THEMES = ("system", "light", "dark")
+
+
+@dataclass(frozen=True)
+class Colors:
+    """Colours for what is drawn by hand (HTML, images, labels)."""
+
+    dark: bool
+    text: str
+    muted: str
+    code_bg: str
+    pre_bg: str
+    border: str
+    link: str
+    new: str
+    learning: str
+    due: str
+    notice_bg: str
+    problem_bg: str
+    problem_text: str
+    problem_border: str
+    grades: tuple[str, str, str, str]  # Again, Hard, Good, Easy
+
+
+LIGHT = Colors(dark=False, text="#1f2328", muted="#57606a", code_bg="#eef1f4",
+               pre_bg="#f6f8fa", border="#d0d7de", link="#0969da", new="#0969da",
+               learning="#cf222e", due="#1a7f37", notice_bg="#f6f8fa", problem_bg="#ffebe9",
+               problem_text="#82071e", problem_border="#cf222e",
+               grades=("#cf222e", "#9a6700", "#1a7f37", "#0969da"))
+DARK = Colors(dark=True, text="#e6edf3", muted="#9198a1", code_bg="#2d333b", pre_bg="#22272e",
+              border="#444c56", link="#58a6ff", new="#58a6ff", learning="#ff7b72",
+              due="#3fb950", notice_bg="#22272e", problem_bg="#3c1618",
+              problem_text="#ffdcd7", problem_border="#f85149",
+              grades=("#ff7b72", "#d29922", "#3fb950", "#58a6ff"))
+
+_current = LIGHT
+
+
+def colors() -> Colors:
+    """The colours of the theme in use."""
+    return _current
+
+
+def system_is_dark(app: QApplication) -> bool:
+    return app.styleHints().colorScheme() == Qt.ColorScheme.Dark
+
+
+def apply_theme(app: QApplication, choice: str) -> Colors:
+    """Apply ``choice`` ("system", "light" or "dark") to the whole application."""
+    global _current
+    dark = system_is_dark(app) if choice == "system" else choice == "dark"
+    _current = DARK if dark else LIGHT
+    fusion = QStyleFactory.create("Fusion")
+    if fusion is not None:
+        app.setStyle(fusion)  # the same look on every desktop, and a palette it honours
+    app.setPalette(_dark_palette() if dark else app.style().standardPalette())
+    return _current
+
+
+def _dark_palette() -> QPalette:
+    palette = QPalette()
+    role = QPalette.ColorRole
+    for name, value in ((role.Window, "#1c2128"), (role.WindowText, DARK.text),
+                        (role.Base, "#161b22"), (role.AlternateBase, "#22272e"),
+                        (role.ToolTipBase, "#22272e"), (role.ToolTipText, DARK.text),
+                        (role.Text, DARK.text), (role.Button, "#2d333b"),
+                        (role.ButtonText, DARK.text), (role.BrightText, "#ffffff"),
+                        (role.Link, DARK.link), (role.Highlight, "#1f6feb"),
+                        (role.HighlightedText, "#ffffff"), (role.PlaceholderText, DARK.muted)):
+        palette.setColor(name, QColor(value))
+    for name in (role.Text, role.WindowText, role.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, name, QColor(DARK.muted))
+    return palette
