@@ -3,11 +3,27 @@
 Layers own their backward pass (CS231n style: caches filled in ``forward``), losses return a
 float and give d loss / d pred through ``backward()``, and optimizers and schedulers mirror
 ``torch.optim``. Parameters are float32 by default; ``model.double()`` switches to float64.
-See ``docs/TRAINER.md``.
+The classical models and metrics (``linear_models``, ``classical``) follow scikit-learn's names
+and definitions instead. See ``docs/TRAINER.md``.
 """
 
 from . import init
 from .activations import GELU, LeakyReLU, Mish, ReLU, Sigmoid, SiLU, Tanh, sigmoid, softplus
+from .classical import (
+    PCA,
+    DecisionTreeClassifier,
+    KMeans,
+    KMeansStep,
+    KNeighborsClassifier,
+    LogisticRegression,
+    Tree,
+    UndefinedMetricWarning,
+    average_precision_score,
+    confusion_matrix,
+    precision_recall_curve,
+    roc_auc_score,
+    roc_curve,
+)
 from .conv import Conv2d, MaxPool2d
 from .data import (
     DataLoader,
@@ -60,6 +76,7 @@ from .training import (
 
 __all__ = [
     "GELU",
+    "PCA",
     "SGD",
     "Adagrad",
     "Adam",
@@ -71,6 +88,7 @@ __all__ = [
     "CosineAnnealingLR",
     "CrossEntropyLoss",
     "DataLoader",
+    "DecisionTreeClassifier",
     "Dropout",
     "EarlyStopping",
     "ElasticNet",
@@ -78,6 +96,9 @@ __all__ = [
     "EpochMetrics",
     "ExponentialLR",
     "Flatten",
+    "KMeans",
+    "KMeansStep",
+    "KNeighborsClassifier",
     "L1Penalty",
     "L2Penalty",
     "LRScheduler",
@@ -85,6 +106,7 @@ __all__ = [
     "LeakyReLU",
     "Linear",
     "LinearLR",
+    "LogisticRegression",
     "Loss",
     "MSELoss",
     "MaxPool2d",
@@ -106,9 +128,13 @@ __all__ = [
     "StepMetrics",
     "Tanh",
     "TrainValTest",
+    "Tree",
+    "UndefinedMetricWarning",
     "accuracy",
     "alpha_grid",
+    "average_precision_score",
     "clip_grad_norm_",
+    "confusion_matrix",
     "coordinate_descent",
     "evaluate",
     "fit",
@@ -124,8 +150,11 @@ __all__ = [
     "make_moons",
     "make_spirals",
     "numerical_gradient",
+    "precision_recall_curve",
     "regularization_path",
     "rel_error",
+    "roc_auc_score",
+    "roc_curve",
     "sigmoid",
     "soft_threshold",
     "softmax",
