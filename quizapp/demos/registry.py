@@ -11,6 +11,7 @@ from quizapp.demos.base import Demo
 from quizapp.demos.batch_size import BatchSize
 from quizapp.demos.batchnorm_inference import BatchNormInference
 from quizapp.demos.batchnorm_training import BatchNormTraining
+from quizapp.demos.bias_variance import BiasVariance
 from quizapp.demos.cnn_vs_mlp import CnnVsMlp
 from quizapp.demos.data_splits import DataSplits
 from quizapp.demos.dropout import DropoutDemo
@@ -51,6 +52,7 @@ DEMOS: dict[str, type[Demo]] = {demo.id: demo for demo in (
     CnnVsMlp,
     # -- classical ML & evaluation group --
     RocPr,
+    BiasVariance,
 )}
 
 

@@ -43,7 +43,8 @@ def gaussian_classes(n: int, label: int, separation: float, gen: np.random.Gener
                      ) -> np.ndarray:
     """n points of one class: N(±separation/2 · (1, 1)/√2, I) in 2-D."""
     sign = 1.0 if label else -1.0
-    return gen.normal(0.0, 1.0, (n, 2)) + sign * separation / 2.0 / np.sqrt(2.0)
+    points: np.ndarray = gen.normal(0.0, 1.0, (n, 2)) + sign * separation / 2.0 / np.sqrt(2.0)
+    return points
 
 
 def at_threshold(y: np.ndarray, score: np.ndarray, threshold: float) -> dict[str, float]:
@@ -60,7 +61,8 @@ def at_threshold(y: np.ndarray, score: np.ndarray, threshold: float) -> dict[str
 
 class RocPr(Demo):
     id = "roc-pr"
-    title = Text("ROC vs PR 곡선: 양성이 드물어질 때", "ROC vs precision-recall as positives get rarer")
+    title = Text("ROC vs PR 곡선: 양성이 드물어질 때",
+                 "ROC vs precision-recall as positives get rarer")
     notice = Text(
         "균형 데이터로 학습한 같은 로지스틱 회귀의 점수로, 음성은 모두 두고 양성만 줄여 가며 "
         "평가합니다. TPR과 FPR은 각각 한 클래스 안에서 계산되어 클래스 비율이 상쇄되므로 "
@@ -223,13 +225,13 @@ class RocPr(Demo):
             baseline.set_ydata([frame["rate"], frame["rate"]])
             counts = np.array([[at["tn"], at["fp"]], [at["fn"], at["tp"]]])
             # shade each cell by its share of its row (TN/N, FP/N; FN/P, TP/P)
-            matrix.set_data(counts / np.maximum(counts.sum(axis=1, keepdims=True), 1.0))
+            shares = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1.0)
+            matrix.set_data(shares)
             for i in range(2):
                 for j in range(2):
                     cells[i][j].set_text(f"{['TN', 'FP', 'FN', 'TP'][2 * i + j]}\n"
                                          f"{counts[i, j]:.0f}")
-                    cells[i][j].set_color("white" if matrix.get_array()[i, j] > 0.7
-                                          else "black")
+                    cells[i][j].set_color("white" if shares[i, j] > 0.7 else "black")
             precision = at["precision"]
             shown = f"{precision:.3f}" if np.isfinite(precision) else "—"
             metrics.set_text(
