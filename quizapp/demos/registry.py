@@ -18,6 +18,7 @@ from quizapp.demos.decision_boundaries import DecisionBoundaries
 from quizapp.demos.dropout import DropoutDemo
 from quizapp.demos.early_stopping import EarlyStoppingDemo
 from quizapp.demos.input_normalization import InputNormalization
+from quizapp.demos.kmeans import KMeansDemo
 from quizapp.demos.loss_goes_up import LossGoesUp
 from quizapp.demos.lr_schedules import LrSchedules
 from quizapp.demos.mnist_mlp import MnistMlp
@@ -55,6 +56,7 @@ DEMOS: dict[str, type[Demo]] = {demo.id: demo for demo in (
     RocPr,
     BiasVariance,
     DecisionBoundaries,
+    KMeansDemo,
 )}
 
 
