@@ -42,8 +42,8 @@ def cluster_data(name: str) -> tuple[np.ndarray, np.ndarray]:
     cluster beside two tight small ones. Read-only (cached)."""
     gen = np.random.default_rng(DATA_SEED)
     if name == "blobs":
-        X, y = make_blobs(300, centers=[[-4, -2], [-4, 2.5], [0, 0], [4, 2.5], [4, -2]],
-                          cluster_std=0.8, rng=gen)
+        blobs = [[-4.0, -2.0], [-4.0, 2.5], [0.0, 0.0], [4.0, 2.5], [4.0, -2.0]]
+        X, y = make_blobs(300, centers=blobs, cluster_std=0.8, rng=gen)
     elif name == "elongated":
         # three parallel clusters, long (std 2.5) along u and thin (std 0.3) across, 2 apart
         u, across = np.array([np.cos(0.5), np.sin(0.5)]), np.array([-np.sin(0.5), np.cos(0.5)])
@@ -119,7 +119,8 @@ class KMeansDemo(Demo):
                   "inertia_range": (steps[-1].inertia, steps[0].inertia), "diverged": False}
 
         def cells(centers: np.ndarray) -> np.ndarray:
-            return np.argmin(squared_distances(grid, centers), axis=1).reshape(GRID, GRID)
+            nearest: np.ndarray = np.argmin(squared_distances(grid, centers), axis=1)
+            return nearest.reshape(GRID, GRID)
 
         yield {**common, "phase": "init", "iteration": 0, "labels": None, "centers": start,
                "trail": np.array(trail), "cells": cells(start), "inertia": float("nan"),
@@ -204,12 +205,12 @@ class KMeansDemo(Demo):
             data_ax.set_ylim(y0, y1)
             points.set_offsets(X)
             labels = frame["labels"]
-            points.set_facecolors(colors[labels] if labels is not None else GREY)
+            points.set_facecolor(colors[labels].tolist() if labels is not None else GREY)
             trail = frame["trail"]  # (centre positions so far, k, 2)
             paths.set_segments([trail[:, c] for c in range(trail.shape[1])])
             paths.set_color(list(colors))
             centres.set_offsets(frame["centers"])
-            centres.set_facecolors(colors)
+            centres.set_facecolor(colors.tolist())
             phase, iteration = frame["phase"], frame["iteration"]
             if phase == "init":
                 text = tr(lang, f"초기 중심 ({frame['init']})",
