@@ -23,6 +23,7 @@ from quizapp.demos.loss_goes_up import LossGoesUp
 from quizapp.demos.lr_schedules import LrSchedules
 from quizapp.demos.mnist_mlp import MnistMlp
 from quizapp.demos.optimizer_race import OptimizerRace
+from quizapp.demos.pca import PcaDemo
 from quizapp.demos.regularized_regression import RegularizedRegression
 from quizapp.demos.roc_pr import RocPr
 from quizapp.demos.softmax_cross_entropy import SoftmaxCrossEntropy
@@ -57,6 +58,7 @@ DEMOS: dict[str, type[Demo]] = {demo.id: demo for demo in (
     BiasVariance,
     DecisionBoundaries,
     KMeansDemo,
+    PcaDemo,
 )}
 
 
