@@ -5,7 +5,8 @@ data points; "k-means++": D(x)^2 sampling) with the ``seed`` generator; the data
 (its own seed), so the seed changes only the start. Frame 0 shows the initial centres, then
 every assignment step (points join their nearest centre: the Voronoi cells in the background)
 and update step (each centre moves to the mean of its points), until no point changes cluster.
-A strip compares the final inertia of RESTARTS further initialisations of each kind.
+A strip compares the final inertia of RESTARTS further initialisations of each kind, and an
+elbow plot shows the best inertia (of ELBOW_RESTARTS k-means++ runs) for every k up to K_MAX.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 
 MAX_ITER = 30
 RESTARTS = 20
+K_MAX = 10
+ELBOW_RESTARTS = 5
 GRID = 200
 Init = Literal["random", "k-means++"]
 INITS: tuple[Init, ...] = ("random", "k-means++")
@@ -60,6 +63,14 @@ def cluster_data(name: str) -> tuple[np.ndarray, np.ndarray]:
     X.flags.writeable = False
     y.flags.writeable = False
     return X, y
+
+
+@cache
+def elbow(name: str) -> np.ndarray:
+    """The lowest inertia of ELBOW_RESTARTS k-means++ runs for k = 1 ... K_MAX."""
+    X, _ = cluster_data(name)
+    return np.array([KMeans(k, n_init=ELBOW_RESTARTS, max_iter=MAX_ITER, rng=k).fit(X).inertia_
+                     for k in range(1, K_MAX + 1)])
 
 
 def final_inertias(X: np.ndarray, k: int, init: Init, seed: int) -> np.ndarray:
@@ -140,10 +151,11 @@ class KMeansDemo(Demo):
 
         k = values["n_clusters"]
         colors = np.array([CLUSTER_COLORS[i % len(CLUSTER_COLORS)] for i in range(k)])
-        grid = figure.add_gridspec(2, 2, width_ratios=(1.35, 1))
+        grid = figure.add_gridspec(3, 2, width_ratios=(1.35, 1), height_ratios=(1, 0.85, 0.85))
         data_ax = figure.add_subplot(grid[:, 0])
         curve_ax = figure.add_subplot(grid[0, 1])
         strip_ax = figure.add_subplot(grid[1, 1])
+        elbow_ax = figure.add_subplot(grid[2, 1])
 
         regions = data_ax.imshow(np.zeros((GRID, GRID)), origin="lower", aspect="auto",
                                  cmap=ListedColormap(list(colors)), vmin=-0.5, vmax=k - 0.5,
@@ -162,8 +174,8 @@ class KMeansDemo(Demo):
                                        label=tr(lang, "할당 후", "after assignment"))
         (update_dots,) = curve_ax.plot([], [], "s", color="black", ms=4.5,
                                        label=tr(lang, "갱신 후", "after update"))
-        curve_ax.set_title(tr(lang, "관성 (WCSS): 절대 늘지 않음", "Inertia (WCSS): never rises"),
-                           fontsize=9.5)
+        curve_ax.set_title(tr(lang, "이번 실행의 관성 (WCSS): 절대 늘지 않음",
+                              "This run's inertia (WCSS): never rises"), fontsize=9.5)
         curve_ax.set_xlabel(tr(lang, "반 단계 (할당·갱신)", "half-step (assign, update)"),
                             fontsize=8.5)
         curve_ax.grid(alpha=0.3)
@@ -192,6 +204,20 @@ class KMeansDemo(Demo):
         strip_ax.grid(alpha=0.3, axis="x")
         strip_ax.tick_params(labelsize=8)
         strip_ax.legend(loc="upper right", fontsize=8)
+
+        # the elbow plot does not change during a run: drawn once, from the cached sweep
+        best_by_k = elbow(values["dataset"])
+        ks = np.arange(1, K_MAX + 1)
+        elbow_ax.plot(ks, best_by_k, "o-", color=GREY, lw=1.3, ms=4)
+        elbow_ax.plot([k], [best_by_k[k - 1]], "o", color=PURPLE, ms=9, mec="black",
+                      label=tr(lang, f"현재 k = {k}", f"current k = {k}"))
+        elbow_ax.set_xticks(ks)
+        elbow_ax.set_xlabel(tr(lang, f"k (각 k에서 k-means++ {ELBOW_RESTARTS}번 중 최선)",
+                               f"k (best of {ELBOW_RESTARTS} k-means++ runs each)"), fontsize=8.5)
+        elbow_ax.set_ylabel(tr(lang, "관성", "inertia"), fontsize=8.5)
+        elbow_ax.grid(alpha=0.3)
+        elbow_ax.tick_params(labelsize=8)
+        elbow_ax.legend(loc="upper right", fontsize=8)
         changed = draw_order([regions, points, paths, centres, data_title, inertia_line,
                               assign_dots, update_dots, curve_info, *restart_dots.values(),
                               *best_counts.values(), current])

@@ -56,7 +56,8 @@ def at_threshold(y: np.ndarray, score: np.ndarray, threshold: float) -> dict[str
     tn = float(np.sum(~predicted & (y == 0)))
     return {"tp": tp, "fp": fp, "fn": fn, "tn": tn, "recall": tp / (tp + fn),
             "fpr": fp / (fp + tn),
-            "precision": tp / (tp + fp) if tp + fp > 0 else float("nan")}
+            "precision": tp / (tp + fp) if tp + fp > 0 else float("nan"),
+            "f1": 2 * tp / (2 * tp + fp + fn), "accuracy": (tp + tn) / len(y)}
 
 
 class RocPr(Demo):
@@ -239,7 +240,11 @@ class RocPr(Demo):
                    f"positive rate {frame['rate']:.1%}\n({frame['n_pos']} vs {N_NEG} neg.)\n\n")
                 + tr(lang, "정밀도", "precision") + f" = TP/(TP+FP) = {shown}\n"
                 + tr(lang, "재현율", "recall") + f" = TP/(TP+FN) = {at['recall']:.3f}\n"
-                + f"FPR = FP/(FP+TN) = {at['fpr']:.3f}")
+                + f"FPR = FP/(FP+TN) = {at['fpr']:.3f}\n"
+                + f"F1 = 2TP/(2TP+FP+FN) = {at['f1']:.3f}\n"
+                + tr(lang, "정확도", "accuracy") + f" = {at['accuracy']:.3f} "
+                + tr(lang, f"(전부 음성: {1 - frame['rate']:.3f})",
+                     f"(all negative: {1 - frame['rate']:.3f})"))
             history = frame["history"]
             auc_line.set_data(history[:, 0], history[:, 1])
             ap_line.set_data(history[:, 0], history[:, 2])

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from blit_check import full_redraws
 
-from quizapp.demos.kmeans import KMeansDemo, cluster_data
+from quizapp.demos.kmeans import K_MAX, KMeansDemo, cluster_data, elbow
 from quizapp.demos.runner import DemoRun
 from quizapp.trainer import KMeans
 from quizapp.trainer.classical import inertia
@@ -71,6 +71,14 @@ def test_even_the_best_k_means_cuts_elongated_or_unequal_clusters_wrongly(name: 
     assert inertia(X, true_centres, truth) > 1.1 * best.inertia_
     purity = sum(np.bincount(truth[best.labels_ == c]).max() for c in range(3)) / len(truth)
     assert purity < 0.92  # measured: 0.60 (elongated) and 0.90 (unequal)
+
+
+def test_the_elbow_of_the_five_blobs_is_at_k_5() -> None:
+    best = elbow("blobs")
+    assert len(best) == K_MAX and np.all(np.diff(best) < 0)  # more clusters, less inertia
+    drops = -np.diff(best)  # drops[i]: from k = i + 1 to k = i + 2
+    # measured: 4 -> 5 lowers the inertia by 584, 5 -> 6 by only 25
+    assert drops[3] > 10 * drops[4]
 
 
 def test_update_lets_the_live_window_blit() -> None:
