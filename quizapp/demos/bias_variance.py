@@ -166,9 +166,9 @@ class BiasVariance(Demo):
         (best_dot,) = err_ax.plot([], [], "*", color=RED, ms=15, mec="black",
                                   label=tr(lang, "검증 최저", "validation minimum"))
         err_ax.axvline(shown, color="black", lw=1.0, ls="--")
-        err_ax.text(0.01, 0.01, tr(lang, "10⁻³ 미만은 바닥선에 표시",
-                                   "values below 10⁻³ drawn on the floor"),
-                    transform=err_ax.transAxes, ha="left", va="bottom", fontsize=7, color=GREY)
+        err_ax.text(0.99, 0.045, tr(lang, "10⁻³ 미만은 바닥선에 표시",
+                                    "values below 10⁻³ drawn on the floor"),
+                    transform=err_ax.transAxes, ha="right", va="bottom", fontsize=7, color=GREY)
         err_legend = err_ax.legend(loc="upper center", fontsize=8, ncol=2)
         err_y = FitLimits(err_ax, "y", slack=0.5)
 
