@@ -50,14 +50,36 @@ def _check_fitted(value: Array | None, name: str) -> Array:
 def squared_distances(A: Array, B: Array, chunk: int = 2048) -> Array:
     """All squared Euclidean distances ||a_i - b_j||^2, shape (len(A), len(B)).
 
-    Computed from differences (exact ties stay exact, no negative round-off as with the
-    expansion ||a||^2 - 2 a.b + ||b||^2), ``chunk`` rows of A at a time to bound memory.
+    Summed feature by feature from differences (exact ties stay exact and nothing is negative,
+    unlike the expansion ||a||^2 - 2 a.b + ||b||^2), ``chunk`` rows of A at a time, so the
+    temporaries stay (chunk, len(B)).
     """
-    out = np.empty((len(A), len(B)))
+    out = np.zeros((len(A), len(B)))
     for start in range(0, len(A), chunk):
-        diff = A[start:start + chunk, None, :] - B[None, :, :]
-        out[start:start + chunk] = np.einsum("ijk,ijk->ij", diff, diff)
+        block = out[start:start + chunk]
+        for j in range(A.shape[1]):
+            diff = A[start:start + chunk, j, None] - B[None, :, j]
+            block += diff * diff
     return out
+
+
+def nearest_indices(d2: Array, k: int) -> Array:
+    """For each row of distances, the columns of the k smallest, nearest first; equal distances
+    in column order (what a stable sort gives, found with a partition instead of a full sort)."""
+    kth = np.partition(d2, k - 1, axis=1)[:, k - 1:k]
+    closer, tied = d2 < kth, d2 == kth
+    # all the strictly closer ones, then the first of the tied ones to make k; rows with more
+    # ties than places (rare with continuous data) are the only ones that need counting
+    wanted = k - closer.sum(axis=1, keepdims=True)
+    chosen = closer | tied
+    crowded = np.flatnonzero(tied.sum(axis=1) > wanted[:, 0])
+    if len(crowded):
+        rows = tied[crowded]
+        chosen[crowded] = closer[crowded] | (rows & (np.cumsum(rows, axis=1) <= wanted[crowded]))
+    columns = np.nonzero(chosen)[1].reshape(len(d2), k)  # in column order
+    order = np.argsort(np.take_along_axis(d2, columns, axis=1), axis=1, kind="stable")
+    result: Array = np.take_along_axis(columns, order, axis=1)
+    return result
 
 
 # -- logistic regression ---------------------------------------------------------------------------
@@ -200,7 +222,7 @@ class KNeighborsClassifier:
         train = _check_fitted(self._X, "KNeighborsClassifier")
         k = self.n_neighbors if n_neighbors is None else n_neighbors
         d2 = squared_distances(_as_2d(X), train)
-        order = np.argsort(d2, axis=1, kind="stable")[:, :k]
+        order = nearest_indices(d2, k)
         return np.sqrt(np.take_along_axis(d2, order, axis=1)), order
 
     def predict_proba(self, X: npt.ArrayLike) -> Array:

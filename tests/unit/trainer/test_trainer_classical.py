@@ -27,6 +27,7 @@ from quizapp.trainer import (
     roc_auc_score,
     roc_curve,
 )
+from quizapp.trainer.classical import nearest_indices, squared_distances
 
 REFERENCE = Path(__file__).resolve().parents[2] / "reference" / "classical_sklearn.npz"
 
@@ -336,3 +337,14 @@ def test_pca_matches_scikit_learn(ref: dict[str, np.ndarray]) -> None:
     np.testing.assert_allclose(model.inverse_transform(model.transform(X)), ref["pca_restored"],
                                atol=1e-10)
     assert PCA(0.9).fit(X).n_components_ == int(ref["pca_n_for_0.9"])
+
+
+def test_nearest_indices_is_a_stable_sort_prefix() -> None:
+    gen = np.random.default_rng(9)
+    d2 = gen.integers(0, 6, (50, 40)).astype(float)  # many exact ties
+    for k in (1, 3, 17, 40):
+        np.testing.assert_array_equal(nearest_indices(d2, k),
+                                      np.argsort(d2, axis=1, kind="stable")[:, :k])
+    X = gen.normal(size=(30, 3))
+    np.testing.assert_allclose(squared_distances(X, X[:7]),
+                               ((X[:, None] - X[None, :7]) ** 2).sum(-1))
