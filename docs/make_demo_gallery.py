@@ -2,7 +2,9 @@
 
 Run: ``python docs/make_demo_gallery.py`` (about a minute). Each demo runs for its default
 number of steps with its default parameters; the page lists the id, both titles, the
-"what to notice" text and the command that reproduces the image.
+"what to notice" text and the command that reproduces the image. Give demo ids
+(``python docs/make_demo_gallery.py kmeans pca``) to render only those images; the page is
+always written for the whole catalogue.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from quizapp.demos import DEMOS, render_png
 OUT = Path(__file__).resolve().parent / "demos"
 
 
-def main() -> None:
+def main(only: list[str]) -> None:
+    unknown = set(only) - set(DEMOS)
+    if unknown:
+        raise SystemExit(f"unknown demo ids: {', '.join(sorted(unknown))}")
     OUT.mkdir(parents=True, exist_ok=True)
     lines = [
         "# Demo gallery",
@@ -30,8 +35,9 @@ def main() -> None:
     ]
     for demo_id, demo in DEMOS.items():
         image = OUT / f"{demo_id}.png"
-        run = render_png(demo(), demo.defaults(), demo.steps, image, "ko")
-        print(f"{demo_id}: {run.count} steps{' (diverged)' if run.diverged else ''}")
+        if not only or demo_id in only:
+            run = render_png(demo(), demo.defaults(), demo.steps, image, "ko")
+            print(f"{demo_id}: {run.count} steps{' (diverged)' if run.diverged else ''}")
         lines += [
             f"## {demo.title.en} — {demo.title.ko}",
             "",
@@ -48,4 +54,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -13,16 +13,21 @@ from quizapp.demos.base import Demo
 from quizapp.demos.batch_size import BatchSize
 from quizapp.demos.batchnorm_inference import BatchNormInference
 from quizapp.demos.batchnorm_training import BatchNormTraining
+from quizapp.demos.bias_variance import BiasVariance
 from quizapp.demos.cnn_vs_mlp import CnnVsMlp
 from quizapp.demos.data_splits import DataSplits
+from quizapp.demos.decision_boundaries import DecisionBoundaries
 from quizapp.demos.dropout import DropoutDemo
 from quizapp.demos.early_stopping import EarlyStoppingDemo
 from quizapp.demos.input_normalization import InputNormalization
+from quizapp.demos.kmeans import KMeansDemo
 from quizapp.demos.loss_goes_up import LossGoesUp
 from quizapp.demos.lr_schedules import LrSchedules
 from quizapp.demos.mnist_mlp import MnistMlp
 from quizapp.demos.optimizer_race import OptimizerRace
+from quizapp.demos.pca import PcaDemo
 from quizapp.demos.regularized_regression import RegularizedRegression
+from quizapp.demos.roc_pr import RocPr
 from quizapp.demos.softmax_cross_entropy import SoftmaxCrossEntropy
 from quizapp.demos.weight_init import WeightInit
 
@@ -50,6 +55,12 @@ DEMOS: dict[str, type[Demo]] = {demo.id: demo for demo in (
     BackpropGraph,
     MnistMlp,
     CnnVsMlp,
+    # -- classical ML & evaluation group --
+    RocPr,
+    BiasVariance,
+    DecisionBoundaries,
+    KMeansDemo,
+    PcaDemo,
 )}
 
 

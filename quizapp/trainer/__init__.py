@@ -3,12 +3,28 @@
 Layers own their backward pass (CS231n style: caches filled in ``forward``), losses return a
 float and give d loss / d pred through ``backward()``, and optimizers and schedulers mirror
 ``torch.optim``. Parameters are float32 by default; ``model.double()`` switches to float64.
-See ``docs/TRAINER.md``.
+The classical models and metrics (``linear_models``, ``classical``) follow scikit-learn's names
+and definitions instead. See ``docs/TRAINER.md``.
 """
 
 from . import init
 from .activations import GELU, LeakyReLU, Mish, ReLU, Sigmoid, SiLU, Tanh, sigmoid, softplus
 from .attention import MultiheadAttention
+from .classical import (
+    PCA,
+    DecisionTreeClassifier,
+    KMeans,
+    KMeansStep,
+    KNeighborsClassifier,
+    LogisticRegression,
+    Tree,
+    UndefinedMetricWarning,
+    average_precision_score,
+    confusion_matrix,
+    precision_recall_curve,
+    roc_auc_score,
+    roc_curve,
+)
 from .conv import Conv2d, MaxPool2d
 from .data import (
     DataLoader,
@@ -64,6 +80,7 @@ __all__ = [
     "GELU",
     "GRU",
     "LSTM",
+    "PCA",
     "RNN",
     "SGD",
     "Adagrad",
@@ -76,6 +93,7 @@ __all__ = [
     "CosineAnnealingLR",
     "CrossEntropyLoss",
     "DataLoader",
+    "DecisionTreeClassifier",
     "Dropout",
     "EarlyStopping",
     "ElasticNet",
@@ -84,6 +102,9 @@ __all__ = [
     "EpochMetrics",
     "ExponentialLR",
     "Flatten",
+    "KMeans",
+    "KMeansStep",
+    "KNeighborsClassifier",
     "L1Penalty",
     "L2Penalty",
     "LRScheduler",
@@ -92,6 +113,7 @@ __all__ = [
     "LeakyReLU",
     "Linear",
     "LinearLR",
+    "LogisticRegression",
     "Loss",
     "MSELoss",
     "MaxPool2d",
@@ -114,9 +136,13 @@ __all__ = [
     "StepMetrics",
     "Tanh",
     "TrainValTest",
+    "Tree",
+    "UndefinedMetricWarning",
     "accuracy",
     "alpha_grid",
+    "average_precision_score",
     "clip_grad_norm_",
+    "confusion_matrix",
     "coordinate_descent",
     "evaluate",
     "fit",
@@ -132,8 +158,11 @@ __all__ = [
     "make_moons",
     "make_spirals",
     "numerical_gradient",
+    "precision_recall_curve",
     "regularization_path",
     "rel_error",
+    "roc_auc_score",
+    "roc_curve",
     "sigmoid",
     "soft_threshold",
     "softmax",
