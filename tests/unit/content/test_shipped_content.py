@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -60,10 +62,16 @@ def test_every_formula_renders_with_mathtext() -> None:
     assert failures == []
 
 
-SEEDS_DIR = default_content_dir().parents[1] / "shared" / "seeds"
+#: The study notes the first cards were written from: the folder named by $QUIZAPP_SEEDS_DIR,
+#: else ``shared/seeds`` beside this checkout (where the team keeps them).
+SEEDS_DIR = Path(os.environ.get("QUIZAPP_SEEDS_DIR")
+                 or default_content_dir().parents[1] / "shared" / "seeds")
+NO_SEEDS = ("skipped: the seed notes are not here; set QUIZAPP_SEEDS_DIR to the folder of the "
+            "*.txt study notes to check that every card quotes them and every question in them "
+            "has a card")
 
 
-@pytest.mark.skipif(not SEEDS_DIR.is_dir(), reason="the seed notes (../shared/seeds) are absent")
+@pytest.mark.skipif(not SEEDS_DIR.is_dir(), reason=NO_SEEDS)
 def test_every_source_quotes_its_seed_verbatim() -> None:
     seeds = {p.name: p.read_text(encoding="utf-8") for p in SEEDS_DIR.glob("*.txt")}
     wrong = []
@@ -92,7 +100,7 @@ def _seed_questions() -> dict[str, list[str]]:
     }
 
 
-@pytest.mark.skipif(not SEEDS_DIR.is_dir(), reason="the seed notes (../shared/seeds) are absent")
+@pytest.mark.skipif(not SEEDS_DIR.is_dir(), reason=NO_SEEDS)
 def test_every_seed_question_is_answered_by_a_card() -> None:
     cited = {source for card in LIBRARY.cards for source in card.sources}
     questions = _seed_questions()

@@ -56,3 +56,13 @@ def test_every_demo_is_linked_from_a_card_with_valid_presets() -> None:
     for card in library.cards:
         if card.demo is not None:
             assert demo_ref_problems(card.demo) == [], card.id
+
+
+@pytest.mark.parametrize(("demo_id", "demo"), CATALOGUE, ids=[i for i, _ in CATALOGUE])
+def test_has_gallery_thumbnails_in_both_languages(demo_id: str, demo: type[Demo]) -> None:
+    """The in-app gallery shows these (regenerate: python docs/make_demo_thumbnails.py ID)."""
+    from quizapp.demos.registry import thumbnail
+
+    for lang in ("ko", "en"):
+        data = thumbnail(demo_id, lang).read_bytes()
+        assert data.startswith(b"\x89PNG") and len(data) > 2_000

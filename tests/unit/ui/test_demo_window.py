@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from card_files import write_card
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from quizapp.ui.app import application, create_window
@@ -79,3 +80,68 @@ def test_closing_stops_the_work(qtbot: QtBot, demo_window: DemoWindow) -> None:
     timer = demo_window.timer
     demo_window.close()
     assert not timer.isActive()
+
+
+def test_a_run_stops_at_its_natural_end_and_space_runs_it_again(
+        qtbot: QtBot, demo_window: DemoWindow) -> None:
+    steps = demo_window.demo_class.steps
+    qtbot.waitUntil(lambda: demo_window.run is not None and demo_window.run.finished,
+                    timeout=30000)
+    assert demo_window.run.count == steps
+    assert not demo_window.timer.isActive()  # nothing left to compute: the CPU idles
+    assert demo_window.run_button.text().startswith("다시 실행")
+    unit = demo_window.demo_class.unit.ko
+    assert f"{unit} " in demo_window.status.text() and "완료" in demo_window.status.text()
+    qtbot.keyClick(demo_window, Qt.Key.Key_Space)
+    assert demo_window.running and demo_window.run.count <= 2  # from the start again
+
+
+def test_l_switches_the_demo_window_language_too(qtbot: QtBot, demo_window: DemoWindow) -> None:
+    qtbot.keyClick(demo_window, Qt.Key.Key_L)
+    assert demo_window.mode == "en"
+    assert demo_window.title.text() == demo_window.demo_class.title.en
+    assert "What to notice" in demo_window.notice.text()
+    axes_titles = [ax.get_title() for ax in demo_window.figure.axes]
+    assert not any("손실" in title for title in axes_titles)
+
+
+def test_the_window_says_which_card_it_belongs_to_and_is_replaced_by_the_next(
+        qtbot: QtBot, demo_window: DemoWindow) -> None:
+    assert "카드: 모멘텀 데모" in demo_window.windowTitle()
+    main = demo_window.parent() or next(w for w in QApplication.topLevelWidgets()
+                                        if hasattr(w, "open_card_demo"))
+    second = main.open_card_demo("a0")  # type: ignore[union-attr]
+    assert second is not demo_window and main.demo_windows == [second]  # type: ignore
+
+
+def test_notes_are_plain_text_even_with_a_less_than_sign(qtbot: QtBot) -> None:
+    """input-normalization's note has 'η < 2/λ'; shown as HTML it was cut at the '<'."""
+    from PySide6.QtGui import QTextDocument
+
+    from quizapp.demos import DEMOS
+
+    application()
+    window = DemoWindow(DEMOS["input-normalization"], mode="ko")
+    qtbot.addWidget(window)
+    shown = QTextDocument()
+    shown.setHtml(window.notice.text())
+    note = DEMOS["input-normalization"].notice.ko
+    assert "<" in note and shown.toPlainText().endswith(note)
+
+
+def test_small_windows_keep_text_readable(qtbot: QtBot) -> None:
+    from quizapp.demos import DEMOS
+    from quizapp.ui.figure_painter import MIN_DPI
+
+    application()
+    window = DemoWindow(DEMOS["early-stopping"], mode="ko")
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(600, 500)  # smaller than allowed: the window keeps its minimum
+    qtbot.wait(50)
+    assert window.width() >= 940 and window.height() >= 660
+    assert window.figure.dpi >= MIN_DPI
+    for widget in (window.run_button, window.status, window.speed):
+        assert widget.geometry().right() <= window.width()
+    status, speed = window.status.geometry(), window.speed.geometry()
+    assert not status.intersects(speed)

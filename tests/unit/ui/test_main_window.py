@@ -1,0 +1,202 @@
+"""What a new user meets in the main window: menus, letter shortcuts that nothing can steal,
+language everywhere, zoom, themes, remembered sizes, follow-up links, the demo gallery, help,
+and counts and done messages that explain themselves."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, Qt, QUrl
+from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtWidgets import QApplication, QDialog, QTextBrowser
+from pytestqt.qtbot import QtBot
+
+from quizapp.demos import DEMOS
+from quizapp.ui import review_screen
+from quizapp.ui.app import application, create_window
+from quizapp.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(qtbot: QtBot, small_content: Path, tmp_path: Path) -> MainWindow:
+    application()
+    win = create_window(small_content, str(tmp_path / "data"))
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def korean_key(widget: object, jamo: str) -> None:
+    """A key press as a Korean (2-set) layout sends it: no Latin letter, just the jamo."""
+    QApplication.sendEvent(widget, QKeyEvent(QEvent.Type.KeyPress, 0,
+                                             Qt.KeyboardModifier.NoModifier, jamo))
+
+
+def test_l_on_home_is_never_taken_by_the_deck_list(qtbot: QtBot, window: MainWindow) -> None:
+    tree = window.home.decks
+    qtbot.mouseClick(window.home.lang_button, Qt.MouseButton.LeftButton)  # ko -> en
+    assert window.mode == "en"
+    tree.setFocus()
+    tree.setCurrentItem(tree.topLevelItem(2))  # "Deck beta"
+    qtbot.keyClick(tree, Qt.Key.Key_L)  # type-ahead would jump to a deck starting with L
+    assert window.mode == "both" and tree.currentItem() is tree.topLevelItem(2)
+    korean_key(tree, "ㅣ")
+    assert window.mode == "ko" and tree.currentItem() is tree.topLevelItem(2)
+
+
+def test_menus_in_both_languages_with_standard_shortcuts(window: MainWindow) -> None:
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert titles == ["파일(&F)", "학습(&S)", "보기(&V)", "도구(&T)", "도움말(&H)"]
+    quit_action = window.menus.items["quit"].action
+    assert "Ctrl+Q" in [s.toString() for s in quit_action.shortcuts()]
+    zoom_keys = {s.toString() for s in window.menus.items["zoom_in"].action.shortcuts()}
+    assert "Ctrl+=" in zoom_keys
+    window.toggle_language()
+    assert window.menus.menus["menu_file"].title() == "&File"
+    assert window.menus.items["toggle_language"].action.text().endswith("\tL")
+    quit_action.trigger()
+    assert not window.isVisible()
+
+
+def test_zoom_changes_card_text_and_is_remembered(qtbot: QtBot, window: MainWindow,
+                                                  small_content: Path, tmp_path: Path) -> None:
+    window.open_study()
+    view = window.review.card_view
+    window.menus.items["zoom_in"].action.trigger()
+    window.menus.items["zoom_in"].action.trigger()
+    assert view.zoom == 1.25
+    assert "font-size: 25.0px" in view.panes["ko"].document().defaultStyleSheet()
+    again = create_window(small_content, str(tmp_path / "data"))
+    qtbot.addWidget(again)
+    assert again.review.card_view.zoom == 1.25
+    again.menus.items["zoom_reset"].action.trigger()
+    assert again.review.card_view.zoom == 1.0
+
+
+def test_dark_theme_reaches_palette_card_html_and_math(qtbot: QtBot, window: MainWindow) -> None:
+    window.set_theme("dark")
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    assert app.palette().color(QPalette.ColorRole.Window).lightness() < 60
+    window.open_study()
+    window.review.reveal()
+    view = window.review.card_view
+    assert "color: #e6edf3" in view.panes["ko"].document().defaultStyleSheet()
+    qtbot.waitUntil(lambda: "<img" in view.html("ko"), timeout=20000)
+    assert all(style.color == "#e6edf3" for *_, style in view._pending) or not view._pending
+    window.set_theme("light")
+    assert app.palette().color(QPalette.ColorRole.Window).lightness() > 200
+    assert window.store.get_setting("theme") == "light"
+
+
+def test_window_size_is_remembered(qtbot: QtBot, window: MainWindow, small_content: Path,
+                                   tmp_path: Path) -> None:
+    window.resize(760, 560)  # inside the offscreen platform's 800x600 screen
+    window.close()
+    again = create_window(small_content, str(tmp_path / "data"))
+    qtbot.addWidget(again)
+    again.show()
+    assert (again.width(), again.height()) == (760, 560)
+
+
+def test_a_follow_up_link_shows_that_card_without_grading(qtbot: QtBot, window: MainWindow,
+                                                          tmp_path: Path) -> None:
+    window.open_study()
+    review = window.review
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    assert "href='card:a2'" in review.card_view.html("ko").replace('"', "'")
+    review.card_view.panes["ko"].anchorClicked.emit(QUrl("card:a2"))
+    assert review.preview is not None and review.preview.id == "a2"
+    assert "네스테로프는?" in review.card_view.plain_text("ko")
+    assert review.preview_bar.isVisible() and not review.grade_buttons[3].isVisible()
+    qtbot.keyClick(review, Qt.Key.Key_3)  # no grade while reading a follow-up
+    qtbot.keyClick(review, Qt.Key.Key_Backspace)
+    assert review.preview is None and review.revealed and review.grade_buttons[3].isVisible()
+    assert "모멘텀" in review.card_view.plain_text("ko")
+    conn = sqlite3.connect(tmp_path / "data" / "progress.sqlite3")
+    assert conn.execute("select count(*) from revlog").fetchone()[0] == 0
+    conn.close()
+
+
+def test_d_on_a_card_without_a_demo_says_so(qtbot: QtBot, window: MainWindow) -> None:
+    window.open_study()
+    qtbot.keyClick(window.review, Qt.Key.Key_D)
+    assert window.demo_windows == []
+    assert "데모가 없습니다" in window.review.hint.text()
+
+
+def test_undo_message_follows_the_language_and_fades(qtbot: QtBot, window: MainWindow,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(review_screen, "STATUS_SECONDS", 0.3)
+    window.open_study()
+    review = window.review
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    qtbot.keyClick(review, Qt.Key.Key_3)
+    qtbot.keyClick(review, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert review.hint.text().startswith("되돌렸습니다") and "$" not in review.hint.text()
+    window.toggle_language()
+    assert review.hint.text() == "Undone: the card you just graded is back."
+    assert review.title.text() == "All decks"  # the header follows the language too
+    qtbot.waitUntil(lambda: review.hint.text().startswith("Space: answer"), timeout=3000)
+
+
+def test_the_demo_gallery_opens_any_demo(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClick(window.home.decks, Qt.Key.Key_G)
+    gallery = window.gallery
+    assert gallery is not None
+    items = [gallery.list.item(i) for i in range(gallery.list.count())]  # type: ignore[attr-defined]
+    assert [item.data(Qt.ItemDataRole.UserRole) for item in items] == list(DEMOS)
+    assert all(not item.icon().isNull() for item in items), "a demo has no thumbnail"
+    gallery.list.itemActivated.emit(items[1])  # type: ignore[attr-defined]
+    [demo] = window.demo_windows
+    assert demo.demo_class.id == list(DEMOS)[1]  # type: ignore[attr-defined]
+    demo.close()
+
+
+def test_help_lists_the_shortcuts_in_both_languages_and_about_has_the_version(
+        window: MainWindow) -> None:
+    from quizapp import __version__
+
+    dialog = window.show_shortcuts()
+    text = dialog.findChild(QTextBrowser).toPlainText()  # type: ignore[union-attr]
+    assert "언어: 한국어 → English → 나란히" in text and "Language: Korean" in text
+    assert "Ctrl+Q" in text
+    assert isinstance(dialog, QDialog)
+    about = window.show_about().findChild(QTextBrowser).toPlainText()  # type: ignore[union-attr]
+    assert __version__ in about and "SIL Open Font License" in about
+
+
+def test_a_deck_done_by_its_own_limit_says_why_and_offers_more(
+        qtbot: QtBot, small_content: Path, tmp_path: Path) -> None:
+    from quizapp.store import open_store
+    from quizapp.study import StudySettings, save_settings
+
+    with open_store(tmp_path / "data" / "progress.sqlite3") as store:
+        save_settings(store, StudySettings(new_per_day=20, deck_new_per_day=1))
+    application()
+    win = create_window(small_content, str(tmp_path / "data"))
+    qtbot.addWidget(win)
+    win.show()
+    win.open_study("alpha")
+    review = win.review
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    qtbot.keyClick(review, Qt.Key.Key_4)
+    assert review.body.currentWidget() is review.done_panel
+    assert "이 덱의 오늘 새 카드 한도" in review.done_label.text()
+    assert "2장" in review.done_label.text() and review.more_button.isVisible()
+    qtbot.mouseClick(review.more_button, Qt.MouseButton.LeftButton)
+    assert review.session is not None and review.session.current is not None
+    assert review.session.counts.new == 2
+
+
+def test_learning_count_in_the_header_matches_stats(qtbot: QtBot, window: MainWindow) -> None:
+    window.open_study()
+    review = window.review
+    for rating in (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3):
+        qtbot.keyClick(review, Qt.Key.Key_Space)
+        qtbot.keyClick(review, rating)
+    assert "학습 중 3" in review.counts.text()
