@@ -62,7 +62,9 @@ def test_two_smoke_runs_leave_two_reviews(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
         shown = [line for line in result.stdout.splitlines() if line.startswith("first card")]
         assert shown and shown[0].endswith(" ms") and int(shown[0].split()[-2]) > 0
-        stats = json.loads(run("stats", "--json", data_dir=tmp_path).stdout)
+        output = run("stats", "--json", data_dir=tmp_path).stdout
+        assert output.endswith("}\n")  # one JSON object on one line, newline-terminated
+        stats = json.loads(output)
         assert stats["reviews_total"] == expected and stats["reviews_today"] == expected
     assert set(stats) == {"cards", "new", "learning", "review", "due_now", "reviews_total",
                           "reviews_today"}

@@ -145,3 +145,16 @@ def test_small_windows_keep_text_readable(qtbot: QtBot) -> None:
         assert widget.geometry().right() <= window.width()
     status, speed = window.status.geometry(), window.speed.geometry()
     assert not status.intersects(speed)
+
+
+def test_the_demo_window_reopens_where_it_was(qtbot: QtBot, demo_window: DemoWindow) -> None:
+    main = next(w for w in QApplication.topLevelWidgets() if hasattr(w, "open_card_demo"))
+    demo_window.resize(990, 700)
+    demo_window.move(7, 9)
+    demo_window.close()
+    stored = main.store.get_setting("demo_window_geometry")  # type: ignore[attr-defined]
+    assert isinstance(stored, str) and stored
+    again = main.open_demo("optimizer-race")  # type: ignore[attr-defined]
+    # (the offscreen screen is 800x600, so Qt may pull a big window back onto it)
+    assert (again.width(), again.height()) != (1180, 760)  # not the default size
+    again.close()
