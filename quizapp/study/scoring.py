@@ -1,0 +1,245 @@
+"""Score a typed answer by concept: which of a card's keyword concepts the answer names.
+
+A card's ``quiz.keywords`` has a ``ko`` and an ``en`` list aligned concept by concept; an entry
+may list alternative surface forms separated by ``|``. A concept is *found* when the answer
+names any form of it, in either language, because Korean ML speakers mix the two ("gradient
+noise가 커서…"). The score is the share of concepts found (0-1).
+
+Matching is made robust the way a reader is (the method was chosen with
+``tests/benchmarks/bench_scoring.py`` on a labelled set; figures in ``docs/SCORING.md``):
+
+- text is NFKC-normalised and lower-cased, and hyphens, slashes and punctuation separate words
+  (``Batch-Norm`` = ``batch norm``);
+- Hangul is compared with spaces removed, so spacing does not matter (``드롭 아웃`` =
+  ``드롭아웃``) and a particle or ending after a term does not hide it (``과적합을``,
+  ``과적합이``): the term is found at the start of a word;
+- Latin words are compared by their Snowball stem (``regularized`` = ``regularization``), and a
+  word of six letters or more may differ by one typo (Levenshtein distance 1, rapidfuzz);
+- a form of several words is found when all its content words (not "the", "of", ...) occur
+  within a short window in any order, so "fit on training data only" is found in "only fit the
+  scaler on the training data";
+- a Korean form of four syllables or more may differ by one syllable (a typo such as 조기종로).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from quizapp.content import Card
+
+LANGS = ("ko", "en")
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
+_WORD = re.compile(r"[\w\uac00-\ud7a3\u3131-\u318e]+", re.UNICODE)
+_STOPWORDS = frozenset((
+    "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "by", "with", "from", "at",
+    "as", "is", "are", "be", "it", "its", "this", "that", "into", "than", "then", "only"))
+#: How far apart (in words) the content words of one multi-word form may be.
+WINDOW_SLACK = 3
+
+
+@dataclass(frozen=True)
+class ConceptResult:
+    """One keyword concept: its display term, whether the answer names it, and where."""
+
+    term: str  # the concept's first form in the answer's language
+    found: bool
+    evidence: str | None  # the text of the answer that names it
+    span: tuple[int, int] | None  # that text's position in the answer
+
+    def to_json(self) -> dict[str, object]:
+        return {"term": self.term, "found": self.found, "evidence": self.evidence}
+
+
+@dataclass(frozen=True)
+class Score:
+    """How an answer covers a card's concepts."""
+
+    card_id: str
+    lang: str
+    concepts: tuple[ConceptResult, ...]
+
+    @property
+    def score(self) -> float:
+        if not self.concepts:
+            return 0.0
+        return sum(c.found for c in self.concepts) / len(self.concepts)
+
+    @property
+    def missed(self) -> list[str]:
+        return [c.term for c in self.concepts if not c.found]
+
+    def to_json(self) -> dict[str, object]:
+        return {"card": self.card_id, "lang": self.lang, "score": round(self.score, 4),
+                "keywords": [c.to_json() for c in self.concepts]}
+
+
+def score_answer(card: Card, lang: str, answer: str) -> Score:
+    """Score ``answer`` (written for the ``lang`` side of ``card``) against its concepts."""
+    if lang not in LANGS:
+        raise ValueError(f"language must be ko or en, got {lang!r}")
+    keywords = card.quiz.keywords if card.quiz else {"ko": [], "en": []}
+    text = Text(answer)
+    results = []
+    for ko, en in zip(keywords["ko"], keywords["en"], strict=True):
+        own, other = (ko, en) if lang == "ko" else (en, ko)
+        forms = [*split_forms(own), *split_forms(other)]
+        span = text.find_any(forms)
+        results.append(ConceptResult(
+            term=split_forms(own)[0] if split_forms(own) else own,
+            found=span is not None,
+            evidence=answer[span[0]:span[1]] if span else None,
+            span=span))
+    return Score(card.id, lang, tuple(results))
+
+
+def split_forms(entry: str) -> list[str]:
+    """The alternative surface forms of one keyword entry (``"a|b"`` -> ``["a", "b"]``)."""
+    return [form.strip() for form in entry.split("|") if form.strip()]
+
+
+@dataclass(frozen=True)
+class _Token:
+    norm: str  # lower-cased word
+    stem: str  # Snowball stem (Latin) or the word itself (Hangul)
+    start: int  # character span in the original answer
+    end: int
+    hangul: bool
+
+
+class Text:
+    """An answer prepared for matching: its words, their stems, and its Hangul without spaces."""
+
+    def __init__(self, answer: str) -> None:
+        self.answer = answer
+        normal = unicodedata.normalize("NFKC", answer).lower()
+        # NFKC keeps lengths for the text we meet (Hangul syllables, ASCII), so spans map back.
+        self.normal = normal if len(normal) == len(answer) else answer.lower()
+        self.tokens = [
+            _Token(m.group(), _stem(m.group()), m.start(), m.end(), bool(_HANGUL.search(m.group())))
+            for m in _WORD.finditer(self.normal)]
+
+    def find_any(self, forms: Iterable[str]) -> tuple[int, int] | None:
+        """The span of the first form that occurs, or None."""
+        for form in forms:
+            span = self.find(form)
+            if span is not None:
+                return span
+        return None
+
+    def find(self, form: str) -> tuple[int, int] | None:
+        """Where ``form`` occurs: spelled without its spaces and hyphens from the start of a
+        word (``drop out`` = ``dropout``, ``과적합을``), or as its content words near each other
+        (each by stem, Korean word by its start, long words with one typo)."""
+        words = _WORD.findall(unicodedata.normalize("NFKC", form).lower())
+        if not words:
+            return None
+        return self._find_compact("".join(words)) or self._find_words(
+            [w for w in words if w not in _STOPWORDS] or words)
+
+    # -- spelled together, from the start of a word (spacing, hyphens, particles) -------------
+
+    def _find_compact(self, compact: str) -> tuple[int, int] | None:
+        korean = bool(_HANGUL.search(compact))
+        for index, token in enumerate(self.tokens):
+            if not compact.startswith(token.norm[:1]):
+                continue
+            joined, ends = self._joined_from(index, len(compact) + 3)
+            if joined.startswith(compact) and (korean or _ends_a_word(joined, len(compact))):
+                return token.start, ends[len(compact) - 1]
+        if korean and len(compact) >= 4:  # one mistyped syllable (조기종로 for 조기종료)
+            for index, token in enumerate(self.tokens):
+                joined, ends = self._joined_from(index, len(compact) + 2)
+                if token.hangul and _one_edit_prefix(joined, compact):
+                    return token.start, ends[min(len(compact), len(ends)) - 1]
+        return None
+
+    def _joined_from(self, index: int, length: int) -> tuple[str, list[int]]:
+        """Words from ``index`` on, joined without spaces (up to ``length`` letters), and for
+        each letter the end of its span in the answer."""
+        text, ends = "", []
+        for token in self.tokens[index:]:
+            for offset, char in enumerate(token.norm):
+                text += char
+                ends.append(token.start + offset + 1)
+            if len(text) >= length:
+                break
+        return text, ends
+
+    # -- words: stems, one typo, any order within a window --------------------------------
+
+    def _find_words(self, words: Sequence[str]) -> tuple[int, int] | None:
+        positions = [self._positions(word, len(words)) for word in words]
+        if any(not p for p in positions):
+            return None
+        window = len(words) + WINDOW_SLACK
+        for first in positions[0]:
+            chosen = [first]
+            for others in positions[1:]:
+                near = [p for p in others if abs(p - first) <= window]
+                if not near:
+                    break
+                chosen.append(min(near, key=lambda p: abs(p - first)))
+            else:
+                lo, hi = min(chosen), max(chosen)
+                if hi - lo <= window:
+                    return self.tokens[lo].start, self.tokens[hi].end
+        return None
+
+    def _positions(self, word: str, words_in_form: int) -> list[int]:
+        """Token indexes where ``word`` occurs: a Korean word as the start of a token (a
+        particle or ending may follow); a Latin word by stem, as the start of a token glued to
+        Korean ("batchnorm을"), or — six letters or more — with one typo."""
+        if _HANGUL.search(word):
+            return [i for i, t in enumerate(self.tokens) if t.norm.startswith(word)]
+        stem = _stem(word)
+        found = []
+        for index, token in enumerate(self.tokens):
+            if token.stem == stem or token.norm == word:
+                found.append(index)
+            elif token.hangul:
+                # Latin glued to a particle; a single letter only as part of a longer form
+                if token.norm.startswith(word) and (len(word) >= 2 or words_in_form > 1):
+                    found.append(index)
+            elif len(word) >= 6 and len(token.norm) >= 5 and _levenshtein(token.norm, word) <= 1:
+                found.append(index)
+        return found
+
+
+def _ends_a_word(joined: str, length: int) -> bool:
+    """For Latin forms spelled together: the match must end where a word ends, or go on only
+    with an inflection or a Korean particle (``dropout`` in ``dropouts``, ``dropout을``), not
+    inside a longer word (``he`` in ``hello``)."""
+    rest = joined[length:]
+    return not rest or not (rest[0].isascii() and rest[0].isalpha()) or rest.startswith(
+        ("s", "es", "ed", "ing", "al", "er", "ly"))
+
+
+@cache
+def _stemmer():  # type: ignore[no-untyped-def]
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@cache
+def _stem(word: str) -> str:
+    if _HANGUL.search(word) or not word.isascii():
+        return word
+    return str(_stemmer().stemWord(word))
+
+
+def _levenshtein(a: str, b: str) -> int:
+    from rapidfuzz.distance import Levenshtein
+
+    return int(Levenshtein.distance(a, b, score_cutoff=2))
+
+
+def _one_edit_prefix(text: str, compact: str) -> bool:
+    """True when ``text`` starts with ``compact`` changed by one letter (substituted, dropped
+    or added)."""
+    return any(_levenshtein(text[:size], compact) <= 1
+               for size in (len(compact) - 1, len(compact), len(compact) + 1) if size > 0)
