@@ -1,4 +1,4 @@
-"""Command line: ``gui`` (default), ``check``, ``smoke``, ``stats``, ``demo``.
+"""Command line: ``gui`` (default), ``check``, ``smoke``, ``stats``, ``demo``, ``quiz``.
 
 Each command is a small function; heavy modules (Qt, matplotlib) are imported only by the
 commands that need them.
@@ -67,6 +67,17 @@ def _build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--steps", type=int, help="number of steps to run (default: the demo's)")
     demo.add_argument("--out", type=Path, metavar="FILE.png", help="where to save the figure")
     demo.add_argument("--lang", choices=("ko", "en"), default="ko", help="plot language")
+    quiz = sub.add_parser("quiz", help="quiz tools: score a typed answer",
+                          description="Quiz tools. 'quiz score' scores a typed answer to a card "
+                                      "by concept, as the quiz and the mock interview do.")
+    quiz_sub = quiz.add_subparsers(dest="quiz_command", metavar="SUBCOMMAND", required=True)
+    score = quiz_sub.add_parser("score", help="score an answer to a card by its concepts")
+    score.add_argument("card", metavar="CARD_ID", help="the card's id (see check --json)")
+    score.add_argument("--lang", required=True, help="the language of the answer: ko or en")
+    score.add_argument("--answer", required=True, metavar="TEXT", help="the answer text")
+    score.add_argument("--json", action="store_true", help="print one JSON object")
+    score.add_argument("--content", metavar="DIR", type=Path,
+                       help="content folder (default: the bundled content/)")
     return parser
 
 
@@ -189,10 +200,34 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_quiz(args: argparse.Namespace) -> int:
+    from quizapp.study.scoring import LANGS, score_answer
+
+    library = _load(args)
+    card = library.card(args.card)
+    if card is None:
+        print(f"error: unknown card '{args.card}' (card ids: main.py check --json)",
+              file=sys.stderr)
+        return USAGE_ERROR
+    if args.lang not in LANGS:
+        print(f"error: --lang must be ko or en, got '{args.lang}'", file=sys.stderr)
+        return USAGE_ERROR
+    result = score_answer(card, args.lang, args.answer)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+        return 0
+    found = [c.term for c in result.concepts if c.found]
+    print(f"score {result.score:.2f} ({len(found)}/{len(result.concepts)} concepts)")
+    print(f"found:  {', '.join(found) or '-'}")
+    print(f"missed: {', '.join(result.missed) or '-'}")
+    return 0
+
+
 _COMMANDS = {
     "gui": _cmd_gui,
     "check": _cmd_check,
     "smoke": _cmd_smoke,
     "stats": _cmd_stats,
     "demo": _cmd_demo,
+    "quiz": _cmd_quiz,
 }

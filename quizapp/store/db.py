@@ -140,6 +140,43 @@ def m002_revlog_ids_never_reused(db: Database) -> None:
     db.table("revlog").create_index(["reviewed_at"])
 
 
+@migrations()
+def m003_rehearsals(db: Database) -> None:
+    # Quiz rounds and mock interviews, and every answer given in them (one row each, written
+    # before the next question appears).
+    db.table("quiz_rounds").create(
+        {"id": int, "started_at": str, "finished_at": str, "config": str, "seed": int,
+         "card_ids": str},  # config: JSON (decks, tags, count, mode, lang); card_ids: JSON list
+        pk="id", not_null={"started_at", "config", "seed", "card_ids"})
+    db.table("quiz_answers").create(
+        {"id": int, "round_id": int, "position": int, "card_id": str, "lang": str,
+         "mode": str,  # "choice" or "typed"
+         "answer": str,  # typed text, or the text of the chosen option
+         "choice": int,  # the chosen option's index (choice mode)
+         "correct": int,  # 1 / 0
+         "score": float,  # concept score 0-1 (typed mode)
+         "missed": str,  # JSON list of missed concepts (typed mode)
+         "overridden": int,  # 1 when the user said "I said it"
+         "duration_ms": int, "answered_at": str},
+        pk="id", not_null={"round_id", "position", "card_id", "answered_at"},
+        foreign_keys=[("round_id", "quiz_rounds", "id")])
+    db.table("quiz_answers").create_index(["round_id", "position"], unique=True)
+    db.table("interviews").create(
+        {"id": int, "started_at": str, "finished_at": str, "config": str, "seed": int},
+        pk="id", not_null={"started_at", "config", "seed"})
+    db.table("interview_answers").create(
+        {"id": int, "interview_id": int, "position": int, "card_id": str,
+         "parent_card_id": str,  # the question this one follows up (NULL: a main question)
+         "depth": int,  # 0 main question, 1-3 follow-ups
+         "lang": str, "mode": str,  # "typed" or "aloud"
+         "answer": str, "score": float, "missed": str, "self_grade": int,
+         "duration_ms": int, "time_limit_ms": int, "answered_at": str},
+        pk="id", not_null={"interview_id", "position", "card_id", "answered_at"},
+        foreign_keys=[("interview_id", "interviews", "id")])
+    db.table("interview_answers").create_index(["interview_id", "position"], unique=True)
+    db.table("interview_answers").create_index(["card_id"])
+
+
 def known_migration_names() -> set[str]:
     return {m.name for m in migrations._migrations}
 

@@ -75,7 +75,8 @@ class ProgressStore:
         self.db.close()
 
     @contextmanager
-    def _write(self) -> Iterator[Database]:
+    def transaction(self) -> Iterator[Database]:
+        """One BEGIN IMMEDIATE write transaction (see ``store.db.write_transaction``)."""
         with write_transaction(self.db, self.path):
             yield self.db
 
@@ -100,6 +101,13 @@ class ProgressStore:
             "select card_id from revlog where state_before = 0 and reviewed_at >= ?",
             [since.isoformat()])]
 
+    def review_summary(self) -> dict[str, tuple[int, int, int]]:
+        """For each reviewed card: answers logged, how many were Again, and lapses (Again on a
+        card in the review state)."""
+        return {row[0]: (int(row[1]), int(row[2]), int(row[3])) for row in self.db.execute(
+            "select card_id, count(*), sum(rating = 1), sum(rating = 1 and state_before = 2) "
+            "from revlog group by card_id")}
+
     def log_rows(self, card_id: str | None = None) -> list[dict[str, Any]]:
         where = "card_id = ?" if card_id else None
         return list(self.db.table("revlog").rows_where(where, [card_id] if card_id else None,
@@ -115,7 +123,7 @@ class ProgressStore:
         """Grade ``card_id``: read its row, build the review from it, write the new state and the
         log row — all in one transaction, so two processes can never both log a card's first
         review or schedule from a stale state. Returns the log row's id."""
-        with self._write() as db:
+        with self.transaction() as db:
             row = self.card_row(card_id)
             review = make_review(row)
             if review.card_id != card_id or review.fsrs_before != (row.fsrs_json if row else None):
@@ -153,7 +161,7 @@ class ProgressStore:
         delete its log row and restore the card's previous state. Returns what was undone, or
         None when there is nothing to undo. Raises ``UndoConflictError`` when the card has been
         reviewed again since (by another window), leaving everything as it was."""
-        with self._write() as db:
+        with self.transaction() as db:
             while self._undo_stack and not db.execute(
                     "select 1 from revlog where id = ?", [self._undo_stack[-1]]).fetchone():
                 self._undo_stack.pop()  # already undone elsewhere
@@ -184,7 +192,7 @@ class ProgressStore:
         return UndoneReview(card_id=str(last["card_id"]), log_id=int(last["id"]))
 
     def set_setting(self, key: str, value: Any) -> None:
-        with self._write() as db:
+        with self.transaction() as db:
             db.table("config").upsert({"key": key, "value": json.dumps(value)}, pk="key")
 
 

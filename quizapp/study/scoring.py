@@ -14,7 +14,8 @@ Matching is made robust the way a reader is (the method was chosen with
   ``드롭아웃``) and a particle or ending after a term does not hide it (``과적합을``,
   ``과적합이``): the term is found at the start of a word;
 - Latin words are compared by their Snowball stem (``regularized`` = ``regularization``), and a
-  word of six letters or more may differ by one typo (Levenshtein distance 1, rapidfuzz);
+  word of six letters or more may differ by one typo (one edit or one swap of neighbouring
+  letters: optimal string alignment distance 1, rapidfuzz);
 - a form of several words is found when all its content words (not "the", "of", ...) occur
   within a short window in any order, so "fit on training data only" is found in "only fit the
   scaler on the training data";
@@ -147,8 +148,8 @@ class Text:
         for index, token in enumerate(self.tokens):
             if not compact.startswith(token.norm[:1]):
                 continue
-            joined, ends = self._joined_from(index, len(compact) + 3)
-            if joined.startswith(compact) and (korean or _ends_a_word(joined, len(compact))):
+            joined, ends = self._joined_from(index, len(compact))
+            if joined.startswith(compact) and (korean or self._ends_a_word(ends[len(compact) - 1])):
                 return token.start, ends[len(compact) - 1]
         if korean and len(compact) >= 4:  # one mistyped syllable (조기종로 for 조기종료)
             for index, token in enumerate(self.tokens):
@@ -168,6 +169,15 @@ class Text:
             if len(text) >= length:
                 break
         return text, ends
+
+    def _ends_a_word(self, end: int) -> bool:
+        """For Latin forms spelled together: the match must end where a word ends, or go on
+        only with an inflection or a Korean particle (``dropout`` in ``dropouts``,
+        ``dropout을``), not inside a longer word (``he`` in ``hello``)."""
+        token = next(t for t in self.tokens if t.start < end <= t.end)
+        rest = token.norm[end - token.start:]
+        return not rest or not (rest[0].isascii() and rest[0].isalpha()) or rest in (
+            "s", "es", "ed", "ing", "al", "ly", "er", "ers", "ized", "ised", "d")
 
     # -- words: stems, one typo, any order within a window --------------------------------
 
@@ -209,15 +219,6 @@ class Text:
         return found
 
 
-def _ends_a_word(joined: str, length: int) -> bool:
-    """For Latin forms spelled together: the match must end where a word ends, or go on only
-    with an inflection or a Korean particle (``dropout`` in ``dropouts``, ``dropout을``), not
-    inside a longer word (``he`` in ``hello``)."""
-    rest = joined[length:]
-    return not rest or not (rest[0].isascii() and rest[0].isalpha()) or rest.startswith(
-        ("s", "es", "ed", "ing", "al", "er", "ly"))
-
-
 @cache
 def _stemmer():  # type: ignore[no-untyped-def]
     import snowballstemmer
@@ -233,9 +234,10 @@ def _stem(word: str) -> str:
 
 
 def _levenshtein(a: str, b: str) -> int:
-    from rapidfuzz.distance import Levenshtein
+    """Edit distance counting a swap of two neighbouring letters as one edit (a typo)."""
+    from rapidfuzz.distance import OSA
 
-    return int(Levenshtein.distance(a, b, score_cutoff=2))
+    return int(OSA.distance(a, b, score_cutoff=2))
 
 
 def _one_edit_prefix(text: str, compact: str) -> bool:

@@ -6,7 +6,7 @@ matches what is stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -110,6 +110,19 @@ class StudySession:
         if card is None:
             raise RuntimeError("no card to study")
         return card
+
+
+def grade_again(store: ProgressStore, card_ids: Sequence[str], now: datetime,
+                settings: StudySettings | None = None) -> list[int]:
+    """Grade each card Again at ``now``, exactly as a review grade does (the same scheduler,
+    the same log row, on the same undo stack); returns the log ids. Used to send the cards a
+    quiz or an interview showed to be weak to today's review."""
+    scheduler = CardScheduler((settings or load_settings(store)).desired_retention)
+
+    def again(card_id: str) -> int:
+        return store.record_review(card_id, lambda row: scheduler.review(card_id, row, 1, now, 0))
+
+    return [again(card_id) for card_id in card_ids]
 
 
 def queue_counts(queue: DailyQueue) -> Counts:

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from quizapp.content import Library
 from quizapp.store import ProgressStore
+from quizapp.store.rehearsals import RehearsalLog
 from quizapp.study.clock import DayClock, utc_now
 from quizapp.study.queue import LEARNING_STATES, REVIEW_STATE
 from quizapp.study.session import Counts, daily_queue, queue_counts
@@ -24,6 +25,8 @@ class CollectionStats:
     due_now: int  # reviewed cards whose due time has passed
     reviews_total: int  # rows in the review log (including cards since removed from content)
     reviews_today: int  # reviews since the current study day began
+    quiz_answers: int  # answers given in quiz rounds
+    interviews: int  # mock interviews started
 
     def to_json(self) -> dict[str, int]:
         return asdict(self)
@@ -35,6 +38,7 @@ def collection_stats(library: Library, store: ProgressStore,
     settings = load_settings(store)
     rows = store.card_rows()
     present = [rows[c.id] for c in library.cards if c.id in rows]
+    rehearsals = RehearsalLog(store)
     return CollectionStats(
         cards=len(library.cards),
         new=len(library.cards) - len(present),
@@ -43,6 +47,8 @@ def collection_stats(library: Library, store: ProgressStore,
         due_now=sum(r.due <= now for r in present),
         reviews_total=store.review_count(),
         reviews_today=store.review_count(DayClock(settings.day_start_hour).day_start(now)),
+        quiz_answers=rehearsals.quiz_answer_count(),
+        interviews=rehearsals.interview_count(),
     )
 
 

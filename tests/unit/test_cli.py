@@ -67,7 +67,8 @@ def test_two_smoke_runs_leave_two_reviews(tmp_path: Path) -> None:
         stats = json.loads(output)
         assert stats["reviews_total"] == expected and stats["reviews_today"] == expected
     assert set(stats) == {"cards", "new", "learning", "review", "due_now", "reviews_total",
-                          "reviews_today"}
+                          "reviews_today", "quiz_answers", "interviews"}
+    assert (stats["quiz_answers"], stats["interviews"]) == (0, 0)
     assert stats["new"] == stats["cards"] - 2
 
 
@@ -139,3 +140,25 @@ def test_plain_main_starts_the_gui_with_options(tmp_path: Path) -> None:
         subprocess.run([sys.executable, str(MAIN), "--data-dir", str(tmp_path)], env=env,
                        capture_output=True, timeout=8)
     assert (tmp_path / "progress.sqlite3").exists()
+
+
+def test_quiz_score_prints_the_contract_json() -> None:
+    result = run("quiz", "score", "reg-dropout", "--lang", "ko", "--answer",
+                 "드롭아웃은 앙상블처럼 동작하고, 추론 때는 끕니다", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"card", "lang", "score", "keywords"}
+    assert (data["card"], data["lang"]) == ("reg-dropout", "ko") and 0 < data["score"] <= 1
+    assert all(set(k) == {"term", "found", "evidence"} for k in data["keywords"])
+    found = [k for k in data["keywords"] if k["found"]]
+    assert found and all(k["evidence"] for k in found)
+    assert all(k["evidence"] is None for k in data["keywords"] if not k["found"])
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["nope", "--lang", "ko"], "unknown card 'nope'"),
+    (["reg-dropout", "--lang", "fr"], "--lang must be ko or en"),
+])
+def test_quiz_score_bad_card_or_language_exits_2(args: list[str], message: str) -> None:
+    result = run("quiz", "score", *args, "--answer", "x")
+    assert result.returncode == 2 and message in result.stderr

@@ -1,0 +1,61 @@
+"""Typed answers are scored by concept: robust to particles, spacing, hyphens, case, inflection,
+typos and mixed languages, and not fooled by look-alikes."""
+
+from __future__ import annotations
+
+import pytest
+
+from quizapp.content.model import Card, Quiz, Text
+from quizapp.study.scoring import score_answer
+
+
+def card(ko: list[str], en: list[str]) -> Card:
+    return Card(id="c", deck="d", question=Text("질문", "Question"), answer=Text("답", "Answer"),
+                quiz=Quiz(distractors={"ko": [], "en": []}, keywords={"ko": ko, "en": en}))
+
+
+DROPOUT = card(["드롭아웃|드랍아웃", "과적합|오버피팅", "앙상블", "추론 때 끔"],
+               ["dropout", "overfitting", "ensemble", "turned off at inference"])
+
+
+@pytest.mark.parametrize(("lang", "answer", "found"), [
+    ("ko", "과적합을 막으려고 드롭아웃을 써요", ["드롭아웃", "과적합"]),  # particles
+    ("ko", "드롭 아웃은 과적합이 줄고", ["드롭아웃", "과적합"]),  # spacing
+    ("ko", "dropout은 overfitting을 줄이고 ensemble 효과가 있어요", ["드롭아웃", "과적합", "앙상블"]),
+    ("en", "Drop-out reduces over-fitting; it acts like an Ensemble.",
+     ["dropout", "overfitting", "ensemble"]),  # hyphens, case
+    ("en", "it is an ensembling trick against overfit models", ["overfitting", "ensemble"]),
+    ("en", "dropuot helps", ["dropout"]),  # one typo in a long word
+    ("en", "at inference it is turned off", ["turned off at inference"]),  # words in any order
+    ("ko", "오버피팅 방지", ["과적합"]),  # an alternative form
+])
+def test_concepts_are_found_in_their_many_forms(lang: str, answer: str, found: list[str]) -> None:
+    result = score_answer(DROPOUT, lang, answer)
+    assert [c.term for c in result.concepts if c.found] == found
+    assert result.score == pytest.approx(len(found) / 4)
+
+
+def test_evidence_points_at_the_words_of_the_answer() -> None:
+    answer = "과적합을 막으려고 드롭 아웃을 써요"
+    result = score_answer(DROPOUT, "ko", answer)
+    dropout = result.concepts[0]
+    assert dropout.evidence is not None and dropout.span is not None
+    assert answer[dropout.span[0]:dropout.span[1]] == dropout.evidence
+    assert dropout.evidence.startswith("드롭 아웃")
+    assert result.to_json()["keywords"][0] == {"term": "드롭아웃", "found": True,  # type: ignore[index]
+                                               "evidence": dropout.evidence}
+
+
+@pytest.mark.parametrize("answer", [
+    "hello there, this is about help",  # "he" must not match inside "hello"/"help"
+    "we used turn-based inference for the game",  # not all words of the phrase near
+    "잘 모르겠습니다",
+])
+def test_look_alikes_are_not_concepts(answer: str) -> None:
+    assert score_answer(card(["He 초기화"], ["He init"]), "en", answer).score == 0
+    assert not score_answer(DROPOUT, "en", answer).concepts[3].found
+
+
+def test_an_unknown_language_is_refused() -> None:
+    with pytest.raises(ValueError, match="ko or en"):
+        score_answer(DROPOUT, "fr", "x")
