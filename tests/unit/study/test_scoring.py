@@ -21,7 +21,8 @@ DROPOUT = card(["드롭아웃|드랍아웃", "과적합|오버피팅", "앙상�
 @pytest.mark.parametrize(("lang", "answer", "found"), [
     ("ko", "과적합을 막으려고 드롭아웃을 써요", ["드롭아웃", "과적합"]),  # particles
     ("ko", "드롭 아웃은 과적합이 줄고", ["드롭아웃", "과적합"]),  # spacing
-    ("ko", "dropout은 overfitting을 줄이고 ensemble 효과가 있어요", ["드롭아웃", "과적합", "앙상블"]),
+    ("ko", "dropout은 overfitting을 줄이고 ensemble 효과가 있어요",
+     ["드롭아웃", "과적합", "앙상블"]),  # English terms in a Korean sentence
     ("en", "Drop-out reduces over-fitting; it acts like an Ensemble.",
      ["dropout", "overfitting", "ensemble"]),  # hyphens, case
     ("en", "it is an ensembling trick against overfit models", ["overfitting", "ensemble"]),
