@@ -55,8 +55,13 @@ def _build_parser() -> argparse.ArgumentParser:
     check = add("check", "validate the content folder; exit 1 listing problems as path:line")
     check.add_argument("--json", action="store_true", help="print decks, cards and errors as JSON")
     add_data_dir(add("smoke", "start the real window, grade the first due card Good, and exit"))
-    stats = add_data_dir(add("stats", "print review progress counts"))
+    stats = add_data_dir(add("stats", "print review progress: counts, retention, forecast, "
+                                      "calendar, weak topics"))
     stats.add_argument("--json", action="store_true", help="print one JSON object")
+    stats.add_argument("--out", type=Path, metavar="DIR",
+                       help="also write every statistics chart as a PNG into DIR")
+    stats.add_argument("--lang", choices=("ko", "en"), default="en",
+                       help="chart language (with --out)")
     demo = sub.add_parser("demo", help="list the demos, or run one headless and save a PNG",
                           description="List the demos (--list), or run demo ID headless and "
                                       "save its final figure (--out FILE.png).")
@@ -111,16 +116,31 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_stats(args: argparse.Namespace) -> int:
     from quizapp.paths import database_path
     from quizapp.store import open_store
+    from quizapp.study.statistics import compute_statistics
     from quizapp.study.stats import collection_stats
 
     library = _load(args)
     with open_store(database_path(args.data_dir)) as store:
-        stats = collection_stats(library, store)
+        counts = collection_stats(library, store)
+        figures = compute_statistics(library, store)
+    if args.out is not None:
+        from quizapp.charts import write_charts
+
+        for path in write_charts(figures, args.out, args.lang):
+            print(f"wrote {path}", file=sys.stderr)
+    data = {**counts.to_json(), **figures.to_json()}
     if args.json:
-        print(json.dumps(stats.to_json()))
+        print(json.dumps(data))
     else:
-        for key, value in stats.to_json().items():
-            print(f"{key:>14}: {value}")
+        for key, value in counts.to_json().items():
+            print(f"{key:>16}: {value}")
+        retention = data["true_retention"]
+        shown = {k: "-" if v is None else f"{v:.1%}" for k, v in retention.items()}
+        print(f"{'true retention':>16}: " + ", ".join(f"{k} {v}" for k, v in shown.items()))
+        print(f"{'due next 7 days':>16}: {data['forecast'][:7]}")
+        print(f"{'streak':>16}: {data['streak_days']} day(s)")
+        weakest = [t.get("deck") or f"#{t.get('tag')}" for t in data["weak_topics"][:5]]
+        print(f"{'weakest topics':>16}: {', '.join(weakest) or '-'}")
     return 0
 
 

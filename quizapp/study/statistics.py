@@ -1,0 +1,288 @@
+"""Progress statistics, computed in the domain (the statistics screen and ``stats --out`` only
+draw them, as Mnemosyne does): review calendar and streaks, due forecast, reviews and time per
+day, Anki's true retention, card states and memory distributions, weak topics, and quiz and
+interview score trends.
+
+Days are *study days*: a day starts at the settings' ``day_start_hour`` (4 am by default) local
+time, so a review at 1 am counts for the day before, as in Anki.
+
+Definitions:
+- true retention (Anki's): among answers to cards in the review state, the share not graded
+  Again; *young* cards had an interval under 21 days before the answer, *mature* 21 or more;
+- card states: new (never reviewed), learning ((re)learning steps), young and mature (review
+  state, scheduled interval under / from 21 days), suspended (none until cards can be
+  suspended);
+- retrievability now: FSRS's R of each reviewed card at this moment;
+- weak topics: per deck and per tag, the Again rate of its answers, its lapses (Again on a card
+  in the review state), its quiz and interview misses and the mean retrievability of its
+  reviewed cards; worst first by the Again rate shrunk towards the overall rate by
+  ``PRIOR_ANSWERS`` answers (so a tag with 3 answers, 1 Again, does not top the list), then
+  by quiz and interview misses.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from fsrs import Card as FsrsCard
+
+from quizapp.content import Library
+from quizapp.store import ProgressStore
+from quizapp.study.clock import DayClock, utc_now
+from quizapp.study.queue import LEARNING_STATES, REVIEW_STATE
+from quizapp.study.scheduling import CardScheduler
+from quizapp.study.settings import load_settings
+
+MATURE_DAYS = 21
+PRIOR_ANSWERS = 20  # weak topics: how many "average" answers a topic's Again rate starts with
+RETENTION_PERIODS = ("today", "yesterday", "last_7_days", "last_30_days", "last_365_days",
+                     "all_time")
+STATE_NAMES = ("new", "learning", "review", "relearning")  # revlog state_before 0-3
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Answers to review-state cards and how many passed (not Again): young, mature, total."""
+
+    young: tuple[int, int] = (0, 0)  # (passed, answers)
+    mature: tuple[int, int] = (0, 0)
+
+    @property
+    def total(self) -> tuple[int, int]:
+        return self.young[0] + self.mature[0], self.young[1] + self.mature[1]
+
+    @staticmethod
+    def rate(counts: tuple[int, int]) -> float | None:
+        passed, answers = counts
+        return passed / answers if answers else None
+
+
+@dataclass(frozen=True)
+class WeakTopic:
+    kind: str  # "deck" or "tag"
+    name: str
+    cards: int
+    answers: int
+    again_rate: float
+    lapses: int
+    quiz_misses: int
+    interview_misses: int
+    mean_retrievability: float | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {self.kind: self.name, "again_rate": round(self.again_rate, 4),
+                "lapses": self.lapses, "cards": self.cards, "answers": self.answers,
+                "quiz_misses": self.quiz_misses, "interview_misses": self.interview_misses,
+                "mean_retrievability": None if self.mean_retrievability is None
+                else round(self.mean_retrievability, 4)}
+
+
+@dataclass
+class Statistics:
+    """Every figure of the statistics screen."""
+
+    today: date  # the current study day
+    heatmap: dict[date, int]  # reviews per study day, the last 365 days (zeros included)
+    current_streak: int
+    longest_streak: int
+    forecast: list[int]  # cards due per study day from today (overdue count today)
+    forecast_year: list[int]  # the same for 365 days
+    overdue: int
+    reviews_by_day: dict[date, dict[str, int]]  # last 365 days: answers by state before
+    time_by_day: dict[date, int]  # last 365 days: milliseconds spent answering
+    retention: dict[str, Retention]  # RETENTION_PERIODS
+    states: dict[str, int]  # new, learning, young, mature, suspended
+    stability_days: list[float]
+    difficulty: list[float]
+    retrievability: list[float]
+    weak_topics: list[WeakTopic]
+    quiz_trend: list[tuple[date, float, int]]  # study day, share right, answers
+    interview_trend: list[tuple[date, float, int]]  # study day, mean score, answers
+    fsrs_parameters: list[float] = field(default_factory=list)
+    deck_titles: dict[str, tuple[str, str]] = field(default_factory=dict)  # id: (ko, en)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``stats --json`` additions (keys other checks rely on)."""
+        return {
+            "true_retention": {p: Retention.rate(self.retention[p].total)
+                               for p in RETENTION_PERIODS},
+            "forecast": self.forecast,
+            "heatmap": {day.isoformat(): n for day, n in sorted(self.heatmap.items())},
+            "streak_days": self.current_streak,
+            "weak_topics": [t.to_json() for t in self.weak_topics],
+            "fsrs_parameters": self.fsrs_parameters,
+        }
+
+
+def compute_statistics(library: Library, store: ProgressStore,
+                       now: datetime | None = None) -> Statistics:
+    """All figures for the cards of ``library`` (the review log counts every answer)."""
+    now = now or utc_now()
+    settings = load_settings(store)
+    clock = DayClock(settings.day_start_hour)
+    scheduler = CardScheduler(settings.desired_retention)
+    today = _study_day(clock, now)
+    log = _log(store)
+    per_day: Counter[date] = Counter()
+    reviews_by_day: dict[date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATE_NAMES, 0))
+    time_by_day: Counter[date] = Counter()
+    retention = {period: [[0, 0], [0, 0]] for period in RETENTION_PERIODS}  # young, mature
+    first_day = today - timedelta(days=364)
+    for row in log:
+        day = _study_day(clock, row["reviewed_at"])
+        age = (today - day).days
+        if age < 365:
+            per_day[day] += 1
+            reviews_by_day[day][STATE_NAMES[row["state_before"] or 0]] += 1
+            time_by_day[day] += row["duration_ms"] or 0
+        if row["state_before"] == REVIEW_STATE:
+            bucket = 1 if (row["interval_before_s"] or 0) >= MATURE_DAYS * 86400 else 0
+            passed = row["rating"] != 1
+            for period in _periods(age):
+                retention[period][bucket][0] += passed
+                retention[period][bucket][1] += 1
+    heatmap = {first_day + timedelta(days=i): per_day.get(first_day + timedelta(days=i), 0)
+               for i in range(365)}
+    current, longest = _streaks(heatmap, today)
+    rows = store.card_rows()
+    cards_here = {card.id for card in library.cards}
+    forecast_year = [0] * 365
+    overdue = 0
+    states = dict.fromkeys(("new", "learning", "young", "mature", "suspended"), 0)
+    states["new"] = sum(1 for cid in cards_here if cid not in rows)
+    stability, difficulty, recall = [], [], []
+    r_by_card: dict[str, float] = {}
+    for card_id, card_row in rows.items():
+        if card_id not in cards_here:
+            continue
+        due_day = (_study_day(clock, card_row.due) - today).days
+        if due_day <= 0:
+            forecast_year[0] += 1
+            overdue += due_day < 0
+        elif due_day < 365:
+            forecast_year[due_day] += 1
+        fsrs_card = FsrsCard.from_json(card_row.fsrs_json)
+        if card_row.state in LEARNING_STATES:
+            states["learning"] += 1
+        else:
+            interval = (fsrs_card.due - (fsrs_card.last_review or fsrs_card.due)).days
+            states["mature" if interval >= MATURE_DAYS else "young"] += 1
+        if fsrs_card.stability is not None and fsrs_card.difficulty is not None:
+            stability.append(float(fsrs_card.stability))
+            difficulty.append(float(fsrs_card.difficulty))
+        if fsrs_card.last_review is not None:
+            r = float(scheduler.fsrs.get_card_retrievability(fsrs_card, now))
+            recall.append(r)
+            r_by_card[card_id] = r
+    return Statistics(
+        today=today, heatmap=heatmap, current_streak=current, longest_streak=longest,
+        forecast=forecast_year[:30], forecast_year=forecast_year, overdue=overdue,
+        reviews_by_day={d: v for d, v in reviews_by_day.items()},
+        time_by_day=dict(time_by_day),
+        retention={p: Retention(tuple(v[0]), tuple(v[1]))  # type: ignore[arg-type]
+                   for p, v in retention.items()},
+        states=states, stability_days=stability, difficulty=difficulty, retrievability=recall,
+        weak_topics=_weak_topics(library, store, log, r_by_card),
+        quiz_trend=_trend(store, clock, "select answered_at, correct from quiz_answers"),
+        interview_trend=_trend(store, clock, "select answered_at, coalesce(score, "
+                               "(self_grade - 1) / 3.0) from interview_answers"),
+        fsrs_parameters=[float(w) for w in scheduler.fsrs.parameters],
+        deck_titles={d.id: (d.title.ko, d.title.en) for d in library.decks},
+    )
+
+
+def _log(store: ProgressStore) -> list[dict[str, Any]]:
+    rows = store.db.execute(
+        "select card_id, reviewed_at, rating, state_before, interval_before_s, duration_ms "
+        "from revlog order by id").fetchall()
+    return [{"card_id": r[0], "reviewed_at": datetime.fromisoformat(r[1]), "rating": r[2],
+             "state_before": r[3], "interval_before_s": r[4], "duration_ms": r[5]}
+            for r in rows]
+
+
+def _study_day(clock: DayClock, moment: datetime) -> date:
+    start = clock.day_start(moment).astimezone(clock.tz)
+    return (start + timedelta(hours=12)).date()  # the calendar day the study day mostly is
+
+
+def _periods(age: int) -> Iterable[str]:
+    yield "all_time"
+    if age == 0:
+        yield "today"
+    if age == 1:
+        yield "yesterday"
+    for days, name in ((7, "last_7_days"), (30, "last_30_days"), (365, "last_365_days")):
+        if age < days:
+            yield name
+
+
+def _streaks(heatmap: dict[date, int], today: date) -> tuple[int, int]:
+    """The current streak (days in a row with reviews, up to today — or up to yesterday while
+    today has none yet) and the longest in the calendar."""
+    longest = run = 0
+    for day in sorted(heatmap):
+        run = run + 1 if heatmap[day] else 0
+        longest = max(longest, run)
+    current = 0
+    day = today if heatmap.get(today) else today - timedelta(days=1)
+    while heatmap.get(day):
+        current += 1
+        day -= timedelta(days=1)
+    return current, longest
+
+
+def _weak_topics(library: Library, store: ProgressStore, log: list[dict[str, Any]],
+                 r_by_card: dict[str, float]) -> list[WeakTopic]:
+    answers: Counter[str] = Counter()
+    agains: Counter[str] = Counter()
+    lapses: Counter[str] = Counter()
+    for row in log:
+        answers[row["card_id"]] += 1
+        agains[row["card_id"]] += row["rating"] == 1
+        lapses[row["card_id"]] += row["rating"] == 1 and row["state_before"] == REVIEW_STATE
+    quiz_misses = Counter(cid for (cid,) in store.db.execute(
+        "select card_id from quiz_answers where correct = 0"))
+    interview_misses = Counter(cid for (cid,) in store.db.execute(
+        "select card_id from interview_answers where coalesce(score, (self_grade - 1) / 3.0) "
+        "< 0.5"))
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for card in library.cards:
+        groups[("deck", card.deck)].append(card.id)
+        for tag in card.tags:
+            groups[("tag", tag)].append(card.id)
+    topics = []
+    for (kind, name), ids in groups.items():
+        n_answers = sum(answers[i] for i in ids)
+        misses = (sum(quiz_misses[i] for i in ids), sum(interview_misses[i] for i in ids))
+        if not n_answers and not any(misses):
+            continue
+        recalls = [r_by_card[i] for i in ids if i in r_by_card]
+        topics.append(WeakTopic(
+            kind=kind, name=name, cards=len(ids), answers=n_answers,
+            again_rate=sum(agains[i] for i in ids) / n_answers if n_answers else 0.0,
+            lapses=sum(lapses[i] for i in ids), quiz_misses=misses[0],
+            interview_misses=misses[1],
+            mean_retrievability=sum(recalls) / len(recalls) if recalls else None))
+    total_answers = sum(answers.values())
+    prior = sum(agains.values()) / total_answers if total_answers else 0.0
+
+    def weakness(topic: WeakTopic) -> float:
+        shrunk = (topic.again_rate * topic.answers + prior * PRIOR_ANSWERS) / (
+            topic.answers + PRIOR_ANSWERS)
+        misses = topic.quiz_misses + topic.interview_misses
+        return shrunk + 0.02 * misses + 0.1 * (1 - (topic.mean_retrievability or 1.0))
+
+    return sorted(topics, key=weakness, reverse=True)
+
+
+def _trend(store: ProgressStore, clock: DayClock, sql: str) -> list[tuple[date, float, int]]:
+    """Per study day: the mean of the second column, and how many answers."""
+    sums: dict[date, list[float]] = defaultdict(list)
+    for answered_at, value in store.db.execute(sql):
+        if value is not None:
+            sums[_study_day(clock, datetime.fromisoformat(answered_at))].append(float(value))
+    return [(day, sum(values) / len(values), len(values)) for day, values in sorted(sums.items())]
