@@ -33,7 +33,8 @@ class Counts:
 
 
 class StudySession:
-    """Studies the cards of one deck (or of all decks when ``deck_id`` is None)."""
+    """Studies the cards of one deck (or of all decks when ``deck_id`` is None), or only those
+    with ``tag``."""
 
     def __init__(
         self,
@@ -43,10 +44,12 @@ class StudySession:
         now: Callable[[], datetime] = utc_now,
         settings: StudySettings | None = None,
         clock: DayClock | None = None,
+        tag: str | None = None,
     ) -> None:
         self.library = library
         self.store = store
         self.deck_id = deck_id
+        self.tag = tag
         self.now = now
         self.settings = settings or load_settings(store)
         self.clock = clock or DayClock(self.settings.day_start_hour)
@@ -57,7 +60,7 @@ class StudySession:
     def refresh(self) -> None:
         """Rebuild the queue from the database at the current time."""
         self.queue = daily_queue(self.library, self.store, self.now(), self.settings,
-                                 self.clock, self.deck_id)
+                                 self.clock, self.deck_id, self.tag)
 
     @property
     def current(self) -> Card | None:
@@ -137,8 +140,10 @@ def daily_queue(
     settings: StudySettings,
     clock: DayClock,
     deck_id: str | None = None,
+    tag: str | None = None,
 ) -> DailyQueue:
-    """Today's queue for one deck (or all) at ``now``, honouring the daily new-card limits."""
+    """Today's queue for one deck (or all, or one tag) at ``now``, honouring the daily new-card
+    limits."""
     allowance = new_allowance(library, store, settings, clock.day_start(now))
-    return build_queue(library.cards_in(deck_id), store.card_rows(), now,
-                       clock.next_day_start(now), allowance)
+    cards = [c for c in library.cards_in(deck_id) if tag is None or tag in c.tags]
+    return build_queue(cards, store.card_rows(), now, clock.next_day_start(now), allowance)

@@ -80,13 +80,14 @@ class MainWindow(QMainWindow):
         self.demo_windows: list[QWidget] = []
         self.card_demo: QWidget | None = None  # the demo window opened from a card (one)
         self.gallery: QWidget | None = None
+        self.statistics: QWidget | None = None
         self._demo_links_checked = False
 
         self.menus = MenuBar(self)
         self._build_menus()
         shortcuts = letter_shortcuts()
         for letter, action in (("l", self.toggle_language), ("d", self.open_current_demo),
-                               ("g", self.open_gallery)):
+                               ("g", self.open_gallery), ("s", self.open_statistics)):
             shortcuts.register(self, letter, action)
         style_hints = QApplication.styleHints()
         style_hints.colorSchemeChanged.connect(lambda *_: self._follow_system_theme())
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         menus.add_theme_choices("menu_view", self.set_theme)
         add("menu_tools", "open_demo", self.open_current_demo, letter="D")
         add("menu_tools", "demo_gallery", self.open_gallery, letter="G")
+        add("menu_tools", "statistics", self.open_statistics, letter="S")
         add("menu_help", "shortcuts", self.show_shortcuts,
             keys=(QKeySequence.StandardKey.HelpContents, "F1"))
         add("menu_help", "about", self.show_about)
@@ -133,10 +135,10 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.home)
         self.home.decks.setFocus()
 
-    def open_study(self, deck_id: str = "") -> None:
-        """Start studying one deck (or all decks for ``""``)."""
+    def open_study(self, deck_id: str = "", tag: str | None = None) -> None:
+        """Start studying one deck (or all decks for ``""``), or the cards with ``tag``."""
         deck = self.library.deck(deck_id) if deck_id else None
-        session = StudySession(self.library, self.store, deck.id if deck else None)
+        session = StudySession(self.library, self.store, deck.id if deck else None, tag=tag)
         self.stack.setCurrentWidget(self.review)
         self.review.start(session)
 
@@ -232,6 +234,38 @@ class MainWindow(QMainWindow):
     def _remember_demo_geometry(self, geometry: QByteArray) -> None:
         self._save_setting(DEMO_GEOMETRY_SETTING, bytes(geometry.toBase64().data()).decode())
 
+    def open_statistics(self) -> QWidget:
+        """S: the statistics window (its figures are computed now; matplotlib loads here)."""
+        from quizapp.study.statistics import compute_statistics
+        from quizapp.ui.statistics_screen import StatisticsWindow
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            if self.statistics is not None:
+                self.statistics.close()
+            window = StatisticsWindow(compute_statistics(self.library, self.store), self.mode)
+            window.study_topic.connect(self._study_topic)
+            letter_shortcuts().register(window, "l", self.toggle_language)
+            self.statistics = window
+            window.destroyed.connect(lambda *_, w=window: self._statistics_closed(w))
+            show_and_focus(window)
+        finally:
+            QApplication.restoreOverrideCursor()
+        return window
+
+    def _statistics_closed(self, window: QWidget) -> None:
+        if self.statistics is window:
+            self.statistics = None
+
+    def _study_topic(self, kind: str, name: str) -> None:
+        if self.statistics is not None:
+            self.statistics.close()
+        if kind == "deck":
+            self.open_study(name)
+        else:
+            self.open_study("", tag=name)
+        self.activateWindow()
+
     # -- help -------------------------------------------------------------------------------
 
     def show_shortcuts(self) -> QWidget:
@@ -250,6 +284,8 @@ class MainWindow(QMainWindow):
             window.set_mode(self.mode)  # type: ignore[attr-defined]
         if self.gallery is not None:
             self.open_gallery()
+        if self.statistics is not None:
+            self.open_statistics()
         self._save_setting(LANGUAGE_SETTING, self.mode)
 
     def set_zoom(self, direction: int) -> None:
@@ -309,7 +345,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
         self._save_setting(GEOMETRY_SETTING, bytes(self.saveGeometry().toBase64().data()).decode())
-        for window in [*self.demo_windows, self.gallery]:
+        for window in [*self.demo_windows, self.gallery, self.statistics]:
             if window is not None:
                 window.close()
         super().closeEvent(event)

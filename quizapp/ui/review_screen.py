@@ -281,6 +281,8 @@ class ReviewScreen(QWidget):
 
     def _title(self) -> str:
         session = self.session
+        if session is not None and session.tag:
+            return f"#{session.tag}"
         deck = session.library.deck(session.deck_id) if session and session.deck_id else None
         return deck.title.get("en" if self.mode == "en" else "ko") if deck else tr(
             "all_decks", self.mode)

@@ -28,6 +28,25 @@ _TEXT: dict[str, tuple[str, str]] = {
     "shortcuts": ("키보드 단축키", "Keyboard shortcuts"),
     "about": ("QuizApp 정보", "About QuizApp"),
     "gallery_title": ("데모 갤러리", "Demo gallery"),
+    "statistics": ("통계", "Statistics"),
+    "statistics_summary": (
+        "오늘 복습 {today}회 · 연속 {streak}일 (최장 {longest}일) · 최근 30일 기억 유지율 "
+        "{retention} · 오늘 만기 {due}장 (밀린 카드 {overdue}장)",
+        "{today} reviews today · streak {streak} days (longest {longest}) · true retention, "
+        "last 30 days: {retention} · due today: {due} ({overdue} overdue)"),
+    "weak_topics_tab": ("약한 주제 학습", "Study weak topics"),
+    "weak_topics_hint": ("'다시' 비율이 높고 실수가 잦은 주제부터 나옵니다. 고르고 Enter(또는 "
+                         "더블클릭)하면 그 주제를 학습합니다.",
+                         "Topics with the most Again answers and lapses come first. Pick one "
+                         "and press Enter (or double-click) to study it."),
+    "study_topic": ("이 주제 학습 (Enter)", "Study this topic (Enter)"),
+    "topic": ("주제", "Topic"),
+    "again_rate": ("'다시' 비율", "Again rate"),
+    "lapses": ("실수", "Lapses"),
+    "quiz_misses": ("퀴즈 오답", "Quiz misses"),
+    "interview_misses": ("면접 약점", "Interview misses"),
+    "retrievability_now": ("지금 회상 확률", "Recall now"),
+    "answers": ("답변 수", "Answers"),
     "gallery_intro": ("모든 라이브 데모입니다. 화살표로 고르고 Enter(또는 더블클릭)로 엽니다. "
                       "Esc: 닫기",
                       "Every live demo. Pick one with the arrow keys and open it with Enter "
