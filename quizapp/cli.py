@@ -52,7 +52,8 @@ def _build_parser() -> argparse.ArgumentParser:
 
     add_data_dir = _data_dir_option
     add_data_dir(add("gui", "start the app (the default command)"))
-    check = add("check", "validate the content folder; exit 1 listing problems as path:line")
+    check = add_data_dir(add("check", "validate the content folder and the user's decks; exit 1 "
+                                      "listing problems as path:line"))
     check.add_argument("--json", action="store_true", help="print decks, cards and errors as JSON")
     add_data_dir(add("smoke", "start the real window, grade the first due card Good, and exit"))
     stats = add_data_dir(add("stats", "print review progress: counts, retention, forecast, "
@@ -83,6 +84,7 @@ def _build_parser() -> argparse.ArgumentParser:
     score.add_argument("--json", action="store_true", help="print one JSON object")
     score.add_argument("--content", metavar="DIR", type=Path,
                        help="content folder (default: the bundled content/)")
+    _data_dir_option(score)
     return parser
 
 
@@ -94,10 +96,13 @@ def _data_dir_option(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
 
 
 def _load(args: argparse.Namespace) -> Library:
+    """The shipped content (or --content) and the user's decks in the data folder."""
     from quizapp.content import default_content_dir, load_library
     from quizapp.demos import demo_ref_problems
+    from quizapp.paths import user_decks_dir
 
-    return load_library(args.content or default_content_dir(), validate_demo=demo_ref_problems)
+    return load_library(args.content or default_content_dir(), validate_demo=demo_ref_problems,
+                        user_dir=user_decks_dir(getattr(args, "data_dir", None)))
 
 
 def _cmd_check(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 DATA_DIR_ENV = "QUIZAPP_DATA_DIR"
 DATABASE_NAME = "progress.sqlite3"
+USER_DECKS = "decks"  # the user's own decks: <data dir>/decks, same format as content/
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
@@ -23,3 +24,8 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
 
 def database_path(override: str | os.PathLike[str] | None = None) -> Path:
     return data_dir(override) / DATABASE_NAME
+
+
+def user_decks_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """The folder of the user's own decks (updating the app never touches it)."""
+    return data_dir(override) / USER_DECKS

@@ -17,7 +17,7 @@ import re
 import stat
 import tomllib
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -56,25 +56,54 @@ def default_content_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "content"
 
 
-def load_library(content_dir: Path, validate_demo: DemoValidator | None = None) -> Library:
-    """Load every deck under ``content_dir``; never raises for bad content.
+def load_library(content_dir: Path, validate_demo: DemoValidator | None = None,
+                 user_dir: Path | None = None) -> Library:
+    """Load every deck under ``content_dir`` (the shipped cards) and, when given, under
+    ``user_dir`` (the user's own decks, same format); never raises for bad content.
 
-    Every file is read through ``_read_file``: a symbolic link out of ``content_dir``, a broken
+    A user card with the id of a shipped card replaces it (that is how a shipped card is
+    edited: a user copy with the same id keeps its progress). A user deck with a shipped deck's
+    id adds its cards to that deck.
+
+    Every file is read through ``_read_file``: a symbolic link out of its folder, a broken
     link, a directory where a file should be, an unreadable or oversized file, or bytes that are
     not UTF-8 become a ``path:line`` issue and a skipped file, never an exception.
     """
-    issues: list[Issue] = []
-    skipped: set[Path] = set()
-    decks: list[Deck] = []
-    cards: list[Card] = []
-    card_lines: dict[str, tuple[Path, list[str]]] = {}
-
+    loaded = _Loaded()
     if not content_dir.is_dir():
-        issues.append(Issue(content_dir, 0, "content folder not found"))
-        return Library(decks=[], cards=[], issues=issues, skipped=[])
-    root = content_dir.resolve()
+        loaded.issues.append(Issue(content_dir, 0, "content folder not found"))
+    else:
+        _load_root(content_dir, loaded, user=False)
+    if user_dir is not None and user_dir.is_dir():
+        _load_root(user_dir, loaded, user=True)
+    cards = [_checked_links(card, loaded.card_lines, loaded.issues)
+             for card in loaded.cards.values()]
+    decks = sorted(loaded.decks.values(), key=lambda d: (d.order, d.id))
+    deck_rank = {d.id: i for i, d in enumerate(decks)}
+    cards.sort(key=lambda c: deck_rank[c.deck])  # stable: file order within a deck
+    library = Library(decks=decks, cards=cards, issues=loaded.issues,
+                      skipped=sorted(loaded.skipped), user_dir=user_dir)
+    if validate_demo is not None:
+        check_demo_links(library, validate_demo)
+    return library
 
-    deck_ids: dict[str, Path] = {}
+
+@dataclass
+class _Loaded:
+    """What the roots loaded so far."""
+
+    issues: list[Issue] = field(default_factory=list)
+    skipped: set[Path] = field(default_factory=set)
+    decks: dict[str, Deck] = field(default_factory=dict)
+    cards: dict[str, Card] = field(default_factory=dict)  # in load order
+    card_lines: dict[str, tuple[Path, list[str]]] = field(default_factory=dict)
+    shipped: set[str] = field(default_factory=set)  # card ids from the shipped folder
+
+
+def _load_root(content_dir: Path, loaded: _Loaded, user: bool) -> None:
+    root = content_dir.resolve()
+    deck_files: dict[str, Path] = {}
+    issues, skipped = loaded.issues, loaded.skipped
     for folder in _entries(content_dir, issues):
         if folder.name.startswith(".") or not _is_dir(folder):
             continue
@@ -92,13 +121,13 @@ def load_library(content_dir: Path, validate_demo: DemoValidator | None = None) 
             issues.append(Issue(deck_file, err.line, err.message))
             skipped.update([deck_file, *card_files])
             continue
-        if deck.id in deck_ids:
+        if deck.id in deck_files:
             issues.append(Issue(deck_file, 1, f"duplicate deck id '{deck.id}' "
-                                              f"(also in {deck_ids[deck.id]})"))
+                                              f"(also in {deck_files[deck.id]})"))
             skipped.update([deck_file, *card_files])
             continue
-        deck_ids[deck.id] = deck_file
-        decks.append(deck)
+        deck_files[deck.id] = deck_file
+        loaded.decks.setdefault(deck.id, deck)  # a user deck may extend a shipped one
         for card_file in card_files:
             try:
                 text = _read_file(card_file, root, MAX_CARD_BYTES)
@@ -107,24 +136,20 @@ def load_library(content_dir: Path, validate_demo: DemoValidator | None = None) 
                 issues.append(Issue(card_file, err.line, err.message))
                 skipped.add(card_file)
                 continue
-            if card.id in card_lines:
-                first = card_lines[card.id][0]
+            overrides = user and card.id in loaded.shipped
+            if card.id in loaded.card_lines and not overrides:
+                first = loaded.card_lines[card.id][0]
                 line = _line_of(text.splitlines(), f'"{card.id}"')
                 issues.append(Issue(card_file, line, f"duplicate card id '{card.id}' "
                                                      f"(first defined in {first})"))
                 skipped.add(card_file)
                 continue
-            card_lines[card.id] = (card_file, text.splitlines())
-            cards.append(card)
-
-    cards = [_checked_links(card, card_lines, issues) for card in cards]
-    decks.sort(key=lambda d: (d.order, d.id))
-    deck_rank = {d.id: i for i, d in enumerate(decks)}
-    cards.sort(key=lambda c: deck_rank[c.deck])  # stable: file order within a deck
-    library = Library(decks=decks, cards=cards, issues=issues, skipped=sorted(skipped))
-    if validate_demo is not None:
-        check_demo_links(library, validate_demo)
-    return library
+            if overrides:
+                loaded.shipped.discard(card.id)  # a second user copy is a duplicate
+            elif not user:
+                loaded.shipped.add(card.id)
+            loaded.card_lines[card.id] = (card_file, text.splitlines())
+            loaded.cards[card.id] = card
 
 
 def _entries(folder: Path, issues: list[Issue]) -> list[Path]:

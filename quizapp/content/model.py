@@ -119,6 +119,12 @@ class Library:
     cards: list[Card]
     issues: list[Issue]
     skipped: list[Path] = field(default_factory=list)  # files not loaded because of an issue
+    user_dir: Path | None = None  # the user's own decks, loaded beside the shipped ones
+
+    def is_user_card(self, card: Card) -> bool:
+        """True for a card from the user's decks (editable in place)."""
+        return (self.user_dir is not None and card.path is not None
+                and card.path.is_relative_to(self.user_dir))
 
     def __post_init__(self) -> None:
         self._by_id = {card.id: card for card in self.cards}

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from quizapp.content import default_content_dir, load_library
 from quizapp.errors import UserError
-from quizapp.paths import DATABASE_NAME
+from quizapp.paths import DATABASE_NAME, USER_DECKS
 from quizapp.paths import data_dir as resolve_data_dir
 from quizapp.store import ProgressStore, open_database
 from quizapp.ui.errors import install_excepthook
@@ -41,7 +41,8 @@ def application() -> QApplication:
 def create_window(content_dir: str | Path | None, data_dir: str | Path | None) -> MainWindow:
     """Load the content and open the progress database; raises ``UserError`` on bad data."""
     folder = resolve_data_dir(data_dir)
-    library = load_library(Path(content_dir) if content_dir else default_content_dir())
+    library = load_library(Path(content_dir) if content_dir else default_content_dir(),
+                           user_dir=folder / USER_DECKS)
     db_path = folder / DATABASE_NAME
     store = ProgressStore(open_database(db_path), db_path)
     return MainWindow(library, store, cache_dir=folder / "cache")
