@@ -67,7 +67,12 @@ def test_two_smoke_runs_leave_two_reviews(tmp_path: Path) -> None:
         stats = json.loads(output)
         assert stats["reviews_total"] == expected and stats["reviews_today"] == expected
     assert set(stats) == {"cards", "new", "learning", "review", "due_now", "reviews_total",
-                          "reviews_today", "quiz_answers", "interviews"}
+                          "reviews_today", "quiz_answers", "interviews", "true_retention",
+                          "forecast", "heatmap", "streak_days", "weak_topics",
+                          "fsrs_parameters"}
+    assert len(stats["forecast"]) == 30 and len(stats["heatmap"]) == 365
+    assert stats["true_retention"]["all_time"] is None  # two new cards: no review answers yet
+    assert len(stats["fsrs_parameters"]) == 21
     assert (stats["quiz_answers"], stats["interviews"]) == (0, 0)
     assert stats["new"] == stats["cards"] - 2
 
