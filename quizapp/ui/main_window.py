@@ -5,6 +5,7 @@ settings (language, theme, card zoom, window sizes), which it keeps in the datab
 from __future__ import annotations
 
 import html
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,17 @@ from PySide6.QtWidgets import (
 )
 
 from quizapp.content import Library, check_demo_links
-from quizapp.store import ProgressStore, StoreWriteError
-from quizapp.study import StudySession, collection_stats, deck_counts, today_counts
+from quizapp.errors import UserError
+from quizapp.store import ProgressStore, StoreWriteError, open_database
+from quizapp.store.backups import (
+    backup_due,
+    backup_folder,
+    create_backup,
+    list_backups,
+    prune,
+    restore,
+)
+from quizapp.study import StudySession, collection_stats, deck_counts, today_counts, utc_now
 from quizapp.ui.card_view import ZOOM_STEPS
 from quizapp.ui.errors import user_message
 from quizapp.ui.help_dialogs import about_html, shortcuts_html, show_and_focus, show_text_dialog
@@ -105,6 +115,9 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         add, menus = self.menus.add, self.menus
+        add("menu_file", "backup_now", self.backup_now)
+        add("menu_file", "restore_backup", self.choose_backup)
+        menus.separator("menu_file")
         add("menu_file", "quit", self.close, keys=(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
         add("menu_study", "study_all", lambda: self.open_study(""))
         add("menu_study", "back_home", self.show_home)
@@ -343,8 +356,50 @@ class MainWindow(QMainWindow):
                 and self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))):
             self.resize(1000, 720)
 
+    # -- backups ----------------------------------------------------------------------------
+
+    def backup_now(self) -> Path | None:
+        """File → Back up now: a consistent copy in the backup folder, pruned as Anki does."""
+        try:
+            path = create_backup(self.store.path, utc_now())
+            prune(backup_folder(self.store.path), utc_now())
+        except UserError as err:
+            self.show_problem(user_message(err, self.mode))
+            return None
+        self.statusBar().showMessage(tr("backup_made", self.mode, path=path.name), 8000)
+        return path
+
+    def choose_backup(self) -> None:
+        """File → Restore backup…: pick one; the current database is backed up first."""
+        from quizapp.ui.backup_dialog import BackupDialog
+
+        dialog = BackupDialog(list_backups(backup_folder(self.store.path)), self.mode, self)
+        dialog.chosen.connect(self.restore_backup)
+        show_and_focus(dialog)
+
+    def restore_backup(self, backup: Path) -> bool:
+        """Replace the progress database with ``backup`` and show what it holds."""
+        path = self.store.path
+        self.store.close()
+        try:
+            restore(path, backup, utc_now())
+        except UserError as err:
+            self.store = ProgressStore(open_database(path), path)
+            self.show_problem(user_message(err, self.mode))
+            return False
+        self.store = ProgressStore(open_database(path), path)
+        self.review.session = None
+        self.show_home()
+        return True
+
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
         self._save_setting(GEOMETRY_SETTING, bytes(self.saveGeometry().toBase64().data()).decode())
+        try:  # a copy on close, at most once a day; closing never fails because of it
+            if backup_due(backup_folder(self.store.path), utc_now()):
+                create_backup(self.store.path, utc_now())
+                prune(backup_folder(self.store.path), utc_now())
+        except UserError as err:
+            print(f"warning: no backup made: {err}", file=sys.stderr)
         for window in [*self.demo_windows, self.gallery, self.statistics]:
             if window is not None:
                 window.close()

@@ -13,6 +13,20 @@ _TEXT: dict[str, tuple[str, str]] = {
     "menu_help": ("도움말(&H)", "&Help"),
     "menu_theme": ("테마", "Theme"),
     "quit": ("끝내기", "Quit"),
+    "backup_now": ("지금 백업", "Back up now"),
+    "restore_backup": ("백업에서 복원…", "Restore backup…"),
+    "backup_made": ("백업했습니다: {path}", "Backed up: {path}"),
+    "backups_title": ("백업에서 복원", "Restore a backup"),
+    "backups_intro": ("복원할 백업을 고르세요. 지금의 학습 기록은 먼저 백업해 둡니다.",
+                      "Pick the backup to restore. Your current progress is backed up first."),
+    "no_backups": ("아직 백업이 없습니다. 앱을 닫을 때(하루 한 번) "
+                   "또는 '지금 백업'으로 만들어집니다.",
+                   "No backups yet. One is made when the app closes (once a day) or with "
+                   "Back up now."),
+    "restore": ("복원", "Restore"),
+    "restore_confirm": ("{when} 백업으로 되돌릴까요? 지금의 기록은 먼저 백업됩니다.",
+                        "Go back to the backup of {when}? Your current progress is backed up "
+                        "first."),
     "study_all": ("전체 덱 학습", "Study all decks"),
     "undo": ("마지막 채점 되돌리기", "Undo the last grade"),
     "toggle_language": ("언어 바꾸기 (한국어 → English → 나란히)",

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, Qt, QUrl
 from PySide6.QtGui import QKeyEvent, QPalette
-from PySide6.QtWidgets import QApplication, QDialog, QTextBrowser
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QTextBrowser
 from pytestqt.qtbot import QtBot
 
 from quizapp.demos import DEMOS
 from quizapp.ui import review_screen
 from quizapp.ui.app import application, create_window
+from quizapp.ui.backup_dialog import BackupDialog
 from quizapp.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -200,3 +201,46 @@ def test_learning_count_in_the_header_matches_stats(qtbot: QtBot, window: MainWi
         qtbot.keyClick(review, Qt.Key.Key_Space)
         qtbot.keyClick(review, rating)
     assert "학습 중 3" in review.counts.text()
+
+
+def test_back_up_then_restore_brings_back_the_earlier_progress(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    database = tmp_path / "data" / "progress.sqlite3"
+    backup = window.backup_now()
+    assert backup is not None and backup.exists()
+    assert backup.name in window.statusBar().currentMessage()
+    window.open_study()
+    qtbot.keyClick(window.review, Qt.Key.Key_Space)
+    qtbot.keyClick(window.review, Qt.Key.Key_3)
+
+    def revlog_rows() -> int:
+        conn = sqlite3.connect(database)
+        try:
+            return int(conn.execute("select count(*) from revlog").fetchone()[0])
+        finally:
+            conn.close()
+
+    assert revlog_rows() == 1
+    monkeypatch.setattr("PySide6.QtWidgets.QMessageBox.question",
+                        lambda *args: QMessageBox.StandardButton.Yes)
+    window.choose_backup()
+    dialog = next(w for w in QApplication.topLevelWidgets()
+                  if isinstance(w, BackupDialog) and w.isVisible())
+    assert dialog.list.count() == 1
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Return)
+    assert revlog_rows() == 0
+    assert window.stack.currentWidget() is window.home
+    window.open_study()  # the restored database is the one in use
+    qtbot.keyClick(window.review, Qt.Key.Key_Space)
+    qtbot.keyClick(window.review, Qt.Key.Key_3)
+    assert revlog_rows() == 1
+    saved = [p for p in (tmp_path / "data" / "backups").iterdir() if p != backup]
+    assert saved, "the progress before the restore was kept as a backup"
+
+
+def test_closing_makes_at_most_one_backup_a_day(qtbot: QtBot, window: MainWindow,
+                                                tmp_path: Path) -> None:
+    window.close()
+    folder = tmp_path / "data" / "backups"
+    assert len(list(folder.iterdir())) == 1
