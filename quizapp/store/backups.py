@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from quizapp.store.db import StoreError, StoreWriteError, inspect_existing, write_error
+from quizapp.store.db import (
+    StoreError,
+    StoreWriteError,
+    WriteProblem,
+    inspect_existing,
+    write_error,
+)
 
 BACKUP_FOLDER = "backups"
 PREFIX = "progress-"
@@ -97,8 +103,8 @@ def create_backup(database: Path, now: datetime, folder: Path | None = None) -> 
             "io", target, str(err)) from err
     except OSError as err:
         partial.unlink(missing_ok=True)
-        problem = "disk_full" if err.errno == 28 else "read_only" if err.errno in (1, 13, 30) \
-            else "io"
+        problem: WriteProblem = (
+            "disk_full" if err.errno == 28 else "read_only" if err.errno in (1, 13, 30) else "io")
         raise StoreWriteError(problem, target, err.strerror or str(err)) from err
     return target
 
