@@ -21,6 +21,7 @@ from quizapp.demos.lr_schedules import LrSchedules
 from quizapp.demos.mnist_mlp import MnistMlp
 from quizapp.demos.optimizer_race import OptimizerRace
 from quizapp.demos.regularized_regression import RegularizedRegression
+from quizapp.demos.rnn_gradients import RnnGradients
 from quizapp.demos.softmax_cross_entropy import SoftmaxCrossEntropy
 from quizapp.demos.weight_init import WeightInit
 
@@ -48,6 +49,8 @@ DEMOS: dict[str, type[Demo]] = {demo.id: demo for demo in (
     BackpropGraph,
     MnistMlp,
     CnnVsMlp,
+    # -- sequences & attention group --
+    RnnGradients,
 )}
 
 
