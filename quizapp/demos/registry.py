@@ -6,6 +6,7 @@ from quizapp.content.model import DemoRef
 from quizapp.demos.activations import Activations
 from quizapp.demos.adam_bias_correction import AdamBiasCorrection
 from quizapp.demos.adam_vs_sgd import AdamVsSgd
+from quizapp.demos.attention_weights import AttentionWeights
 from quizapp.demos.backprop_graph import BackpropGraph
 from quizapp.demos.base import Demo
 from quizapp.demos.batch_size import BatchSize
@@ -51,6 +52,7 @@ DEMOS: dict[str, type[Demo]] = {demo.id: demo for demo in (
     CnnVsMlp,
     # -- sequences & attention group --
     RnnGradients,
+    AttentionWeights,
 )}
 
 
