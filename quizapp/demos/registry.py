@@ -14,6 +14,7 @@ from quizapp.demos.batchnorm_inference import BatchNormInference
 from quizapp.demos.batchnorm_training import BatchNormTraining
 from quizapp.demos.cnn_vs_mlp import CnnVsMlp
 from quizapp.demos.data_splits import DataSplits
+from quizapp.demos.decoding import Decoding
 from quizapp.demos.dropout import DropoutDemo
 from quizapp.demos.early_stopping import EarlyStoppingDemo
 from quizapp.demos.input_normalization import InputNormalization
@@ -53,6 +54,7 @@ DEMOS: dict[str, type[Demo]] = {demo.id: demo for demo in (
     # -- sequences & attention group --
     RnnGradients,
     AttentionWeights,
+    Decoding,
 )}
 
 
