@@ -222,11 +222,11 @@ class AttentionWeights(Demo):
                                      label=tr(lang, "정답 키의 어텐션 가중치",
                                               "attention weight on the correct key"))
         acc_ax.axhline(1.0 / length, color=GREY, linestyle=":", linewidth=1.2,
-                       label=tr(lang, f"균등한 어텐션 1/L = {1 / length:.2f}",
-                                f"uniform attention 1/L = {1 / length:.2f}"))
+                       label=tr(lang, f"균등한 어텐션 1/L = {1 / length:.3g}",
+                                f"uniform attention 1/L = {1 / length:.3g}"))
         acc_ax.set_ylim(0.0, 1.02)
         acc_ax.set_xlabel(tr(lang, "스텝 (Adam)", "step (Adam)"))
-        legend = acc_ax.legend(loc="center right", fontsize=7.5)
+        legend = acc_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize=7.5)
         acc_ax.grid(alpha=0.3)
         fit_x = [PresetLimits(ax, "x", (0, self.steps), jump=2.0) for ax in (loss_ax, acc_ax)]
         fit_loss = PresetLimits(loss_ax, "y", (0.01, 4.0), log=True, floor=1e-6)

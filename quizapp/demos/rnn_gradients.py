@@ -262,21 +262,21 @@ class RnnGradients(Demo):
                      "linestyle": "-" if clip else "--", "alpha": 0.95 if clip else 0.7}
             (loss_lines[name],) = loss_ax.plot([], [], **style)
             (norm_lines[name],) = norm_ax.plot([], [], **style)
-        chance = loss_ax.axhline(LN2, color=GREY, linestyle=":", linewidth=1.4)
+        # under the curves (zorder 2), which are blitted over them
+        chance = loss_ax.axhline(LN2, color=GREY, linestyle=":", linewidth=1.4, zorder=1.8)
+        threshold = norm_ax.axhline(max_norm, color="black", linewidth=1.0, zorder=1.8)
         loss_ax.set_yscale("log")
         loss_ax.set_xlabel(tr(lang, "스텝 (SGD)", "step (SGD)"))
         loss_ax.set_title(tr(lang, "학습 손실 (교차 엔트로피)", "Training loss (cross-entropy)"),
                           fontsize=10)
         # one legend for the three panels, below them (its entries change: clipped share)
-        legend = figure.legend([*loss_lines.values(), chance],
-                               ["", "", "", "", tr(lang, "ln 2 (찍기 수준)", "ln 2 (chance)")],
+        legend = figure.legend([*loss_lines.values(), chance, threshold],
+                               ["", "", "", "", tr(lang, "ln 2 (찍기 수준)", "ln 2 (chance)"),
+                                f"max_norm = {max_norm:g}"],
                                loc="outside lower center", ncol=3, fontsize=8.5)
         legend_texts = dict(zip(RUNS, legend.get_texts()[:len(RUNS)], strict=True))
         loss_ax.grid(alpha=0.3, which="both")
 
-        norm_ax.axhline(max_norm, color="black", linewidth=1.0)
-        norm_ax.text(0.99, max_norm * 1.15, f"max_norm = {max_norm:g}", ha="right",
-                     fontsize=8, transform=norm_ax.get_yaxis_transform())
         norm_ax.set_yscale("log")
         norm_ax.set_xlabel(tr(lang, "스텝 (SGD)", "step (SGD)"))
         norm_ax.set_title(tr(lang, "클리핑 전 기울기 노름 ‖g‖",
