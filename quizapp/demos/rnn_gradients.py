@@ -232,6 +232,13 @@ class RnnGradients(Demo):
 
     def draw(self, figure: Figure, values: Values, lang: str) -> Update:
         length = int(values["seq_len"])
+
+        def label(name: str, alive: bool) -> str:
+            kind = name.removesuffix("_clip")
+            text = LABELS[kind] + (tr(lang, ", 클리핑", ", clipped") if name.endswith("_clip")
+                                   else tr(lang, ", 클리핑 없음", ", no clipping"))
+            return text if alive else text + tr(lang, " — 발산", " — diverged")
+
         max_norm = float(values["max_norm"])
         time_ax, loss_ax, norm_ax = figure.subplots(1, 3, width_ratios=(1.1, 1, 1))
 
@@ -267,14 +274,16 @@ class RnnGradients(Demo):
         threshold = norm_ax.axhline(max_norm, color="black", linewidth=1.0, zorder=1.8)
         loss_ax.set_yscale("log")
         loss_ax.set_xlabel(tr(lang, "스텝 (SGD)", "step (SGD)"))
-        loss_ax.set_title(tr(lang, "학습 손실 (교차 엔트로피)", "Training loss (cross-entropy)"),
-                          fontsize=10)
-        # one legend for the three panels, below them (its entries change: clipped share)
+        loss_title = loss_ax.set_title("", fontsize=10)
+        # one legend for the three panels, below them; it changes only when a run diverges
+        # (a full redraw then): redrawing a legend every frame would cost more than the model
         legend = figure.legend([*loss_lines.values(), chance, threshold],
-                               ["", "", "", "", tr(lang, "ln 2 (찍기 수준)", "ln 2 (chance)"),
+                               [*(label(name, True) for name in RUNS),
+                                tr(lang, "ln 2 (찍기 수준)", "ln 2 (chance)"),
                                 f"max_norm = {max_norm:g}"],
                                loc="outside lower center", ncol=3, fontsize=8.5)
         legend_texts = dict(zip(RUNS, legend.get_texts()[:len(RUNS)], strict=True))
+        shown_alive = dict.fromkeys(RUNS, True)
         loss_ax.grid(alpha=0.3, which="both")
 
         norm_ax.set_yscale("log")
@@ -289,21 +298,9 @@ class RnnGradients(Demo):
                                 floor=1e-8, ceiling=1e12)
         fitted = [False]
         changing: list[Artist] = [*init_lines.values(), *now.values(), time_title,
-                                  *loss_lines.values(), legend, *norm_lines.values()]
+                                  *loss_lines.values(), loss_title, *norm_lines.values()]
 
-        def label(name: str, frame: Frame) -> str:
-            kind = name.removesuffix("_clip")
-            if not name.endswith("_clip"):
-                text = LABELS[kind] + tr(lang, ", 클리핑 없음", ", no clipping")
-            else:
-                share = frame["clipped"][name] / max(1, frame["step"])
-                text = LABELS[kind] + tr(lang, f", 클리핑 ({share:.0%} 스텝)",
-                                         f", clipped ({share:.0%} of steps)")
-            if not frame["alive"][name]:
-                text += tr(lang, " — 발산", " — diverged")
-            return text
-
-        def update(frame: Frame) -> list[Artist]:
+        def update(frame: Frame) -> list[Artist] | None:
             top, bottom = 0.0, math.inf
             for k in KINDS:
                 for line, norms in ((now[k], frame["through_time"][k]),
@@ -338,13 +335,22 @@ class RnnGradients(Demo):
                     if len(good):
                         lo.append(good.min())
                         hi.append(good.max())
-                legend_texts[name].set_text(label(name, frame))
             for limits in fit_x:
                 limits(0, max(10, n))
             if lows:
                 fit_loss(min(lows) * 0.8, max(highs) * 1.25)
             if norm_lows:
                 fit_norm(min(norm_lows) * 0.8, min(max(norm_highs), 1e12) * 1.25)
+            shares = ", ".join(
+                f"{LABELS[k].split()[0]} {frame['clipped'][k + '_clip'] / max(1, n):.0%}"
+                for k in KINDS)
+            loss_title.set_text(tr(lang, f"학습 손실 (교차 엔트로피)\n클리핑된 스텝: {shares}",
+                                   f"Training loss (cross-entropy)\nclipped steps: {shares}"))
+            if frame["alive"] != shown_alive:  # a legend entry changes: redraw everything
+                shown_alive.update(frame["alive"])
+                for name in RUNS:
+                    legend_texts[name].set_text(label(name, shown_alive[name]))
+                return None
             return changing
 
         return update

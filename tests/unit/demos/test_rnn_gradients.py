@@ -93,3 +93,20 @@ def test_unrolled_gradients_equal_full_backpropagation_through_time() -> None:
 
 def test_frames_blit_with_steady_limits() -> None:
     assert full_redraws(RnnGradients(), RnnGradients.defaults(), 60) <= 4
+
+
+def test_a_diverged_run_is_named_in_the_legend() -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    demo, values = RnnGradients(), RnnGradients.resolve({"seq_len": 5})
+    frame = DemoRun(demo, values).run(2)
+    assert frame is not None
+    figure = Figure(figsize=(10, 6), layout="constrained")
+    FigureCanvasAgg(figure)
+    update = demo.draw(figure, values, "en")
+    assert update(frame) is not None  # blit
+    assert update({**frame, "alive": {**frame["alive"], "rnn": False}}) is None  # full redraw
+    texts = [t.get_text() for t in figure.legends[0].get_texts()]
+    assert texts[0] == "RNN (tanh), no clipping — diverged"
+    assert texts[1] == "RNN (tanh), clipped"
