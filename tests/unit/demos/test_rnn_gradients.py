@@ -110,3 +110,16 @@ def test_a_diverged_run_is_named_in_the_legend() -> None:
     texts = [t.get_text() for t in figure.legends[0].get_texts()]
     assert texts[0] == "RNN (tanh), no clipping — diverged"
     assert texts[1] == "RNN (tanh), clipped"
+
+
+def test_every_singular_value_of_the_rnn_recurrent_weights_is_rho() -> None:
+    # so each step back scales ‖∂L/∂h‖ by at most ρ (tanh′ ≤ 1): the bound the note uses
+    from quizapp.demos.rnn_gradients import make_layer
+
+    weights = dict(make_layer("rnn", 0.8, 3.0, 0).named_parameters())
+    np.testing.assert_allclose(np.linalg.svd(weights["weight_hh_l0"].data, compute_uv=False),
+                               0.8, rtol=1e-5)
+    biases = dict(make_layer("lstm", 0.8, 3.0, 0).named_parameters())
+    forget = slice(32, 64)  # gates i, f, g, o
+    np.testing.assert_allclose(biases["bias_ih_l0"].data[forget]
+                               + biases["bias_hh_l0"].data[forget], 3.0)
