@@ -8,6 +8,7 @@ from quizapp.content.model import DemoRef
 from quizapp.demos.activations import Activations
 from quizapp.demos.adam_bias_correction import AdamBiasCorrection
 from quizapp.demos.adam_vs_sgd import AdamVsSgd
+from quizapp.demos.attention_weights import AttentionWeights
 from quizapp.demos.backprop_graph import BackpropGraph
 from quizapp.demos.base import Demo
 from quizapp.demos.batch_size import BatchSize
@@ -17,6 +18,7 @@ from quizapp.demos.bias_variance import BiasVariance
 from quizapp.demos.cnn_vs_mlp import CnnVsMlp
 from quizapp.demos.data_splits import DataSplits
 from quizapp.demos.decision_boundaries import DecisionBoundaries
+from quizapp.demos.decoding import Decoding
 from quizapp.demos.dropout import DropoutDemo
 from quizapp.demos.early_stopping import EarlyStoppingDemo
 from quizapp.demos.input_normalization import InputNormalization
@@ -27,6 +29,7 @@ from quizapp.demos.mnist_mlp import MnistMlp
 from quizapp.demos.optimizer_race import OptimizerRace
 from quizapp.demos.pca import PcaDemo
 from quizapp.demos.regularized_regression import RegularizedRegression
+from quizapp.demos.rnn_gradients import RnnGradients
 from quizapp.demos.roc_pr import RocPr
 from quizapp.demos.softmax_cross_entropy import SoftmaxCrossEntropy
 from quizapp.demos.weight_init import WeightInit
@@ -61,6 +64,10 @@ DEMOS: dict[str, type[Demo]] = {demo.id: demo for demo in (
     DecisionBoundaries,
     KMeansDemo,
     PcaDemo,
+    # -- sequences & attention group --
+    RnnGradients,
+    AttentionWeights,
+    Decoding,
 )}
 
 
