@@ -232,13 +232,15 @@ class ProgressStore:
         in_place = list(log_ids[:len(existing)]) == existing
         if not in_place:
             db.execute("delete from revlog where card_id = ?", [card_id])
+        appended = []
         for review, log_id in zip(reviews, log_ids, strict=True):
             if review.card_id != card_id:
                 raise ValueError("every review must be of the card whose history it rewrites")
             if in_place and log_id is not None:
                 db.table("revlog").update(log_id, _log_values(review))
             else:
-                db.table("revlog").insert(_log_values(review))
+                appended.append(_log_values(review))
+        db.table("revlog").insert_all(appended)  # in order: ids follow time
         last = reviews[-1]
         db.table("cards").upsert({
             "card_id": card_id,
