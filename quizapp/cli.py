@@ -248,8 +248,8 @@ def _cmd_optimize(args: argparse.Namespace) -> int:
         report = optimize(store)
     if args.json:
         print(json.dumps(report.to_json()))
-        if report.log_loss_after is None:
-            print(report.message, file=sys.stderr)
+        if not report.saved:
+            print(report.message, file=sys.stderr)  # why nothing changed
         return 0
     print(report.message)
     print(f"reviews used: {report.reviews_used}")
