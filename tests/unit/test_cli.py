@@ -183,10 +183,6 @@ def test_import_optimize_export_on_a_simulated_learner(tmp_path: Path,
     assert result.returncode == 0, result.stderr
     assert result.stdout == (f"imported {answers} reviews of 120 cards; 0 rows were already "
                              "in the log\n")
-    again = run("import", str(learner), data_dir=data)
-    assert again.stdout.startswith("imported 0 reviews of 0 cards; ")
-    stats = json.loads(run("stats", "--json", data_dir=data).stdout)
-    assert stats["reviews_total"] == answers and stats["new"] == stats["cards"] - 120
 
     result = run("optimize", "--json", data_dir=data)
     assert result.returncode == 0, result.stderr
@@ -195,8 +191,7 @@ def test_import_optimize_export_on_a_simulated_learner(tmp_path: Path,
     assert report["reviews_used"] == answers and len(report["parameters"]) == 21
     assert report["log_loss_after"] < report["log_loss_before"]
     assert report["rmse_after"] < report["rmse_before"]
-    second = json.loads(run("optimize", "--json", data_dir=data).stdout)
-    assert second["saved"] is False and second["parameters"] == report["parameters"]
+    # (importing twice, a second optimize and reviews_total: tests/unit/interop and study)
 
     out = tmp_path / "out.csv"
     result = run("export", "--reviews", str(out), data_dir=data)
