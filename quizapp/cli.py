@@ -1,4 +1,5 @@
-"""Command line: ``gui`` (default), ``check``, ``smoke``, ``stats``, ``demo``, ``quiz``.
+"""Command line: ``gui`` (default), ``check``, ``smoke``, ``stats``, ``demo``, ``quiz``,
+``optimize``, ``export``, ``import``.
 
 Each command is a small function; heavy modules (Qt, matplotlib) are imported only by the
 commands that need them.
@@ -85,6 +86,21 @@ def _build_parser() -> argparse.ArgumentParser:
     score.add_argument("--content", metavar="DIR", type=Path,
                        help="content folder (default: the bundled content/)")
     _data_dir_option(score)
+    optimize = add_data_dir(sub.add_parser(
+        "optimize", help="fit the FSRS parameters to your review log",
+        description="Fit the FSRS parameters to your review log (fsrs-rs, as Anki's optimizer) "
+                    "and schedule with them when they predict it better than those in use."))
+    optimize.add_argument("--json", action="store_true", help="print one JSON object")
+    export = add_data_dir(sub.add_parser(
+        "export", help="write the review log as CSV (the FSRS optimizer's schema)",
+        description="Write the review log as CSV: card_id, review_time (ms since the epoch, "
+                    "UTC), review_rating, review_state, review_duration (ms)."))
+    export.add_argument("--reviews", required=True, type=Path, metavar="FILE.csv",
+                        help="the CSV file to write")
+    imported = add_data_dir(add(
+        "import", "append a review log in the FSRS CSV schema (rows already logged are "
+                  "skipped)"))
+    imported.add_argument("file", type=Path, metavar="FILE.csv", help="the CSV file to read")
     return parser
 
 
@@ -248,6 +264,64 @@ def _cmd_quiz(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_optimize(args: argparse.Namespace) -> int:
+    from quizapp.paths import database_path
+    from quizapp.store import open_store
+    from quizapp.study.fsrs_fit import optimize
+
+    with open_store(database_path(args.data_dir)) as store:
+        report = optimize(store)
+    if args.json:
+        print(json.dumps(report.to_json()))
+        if not report.saved:
+            print(report.message, file=sys.stderr)  # why nothing changed
+        return 0
+    print(report.message)
+    print(f"reviews used: {report.reviews_used}")
+    for name, before, after in (("log loss", report.log_loss_before, report.log_loss_after),
+                                ("RMSE (bins)", report.rmse_before, report.rmse_after)):
+        if before is not None:
+            shown = f"{after:.4f}" if after is not None else "-"
+            print(f"{name}: {before:.4f} (in use) -> {shown} (fitted)")
+    print("parameters in use: " + ", ".join(f"{w:g}" for w in report.parameters))
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from quizapp.interop.review_csv import export_review_csv
+    from quizapp.paths import database_path
+    from quizapp.store import open_store
+
+    with open_store(database_path(args.data_dir)) as store:
+        result = export_review_csv(store, args.reviews)
+    print(f"exported {result.reviews} reviews of {result.cards} cards to {args.reviews}")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from quizapp.content import default_content_dir, load_library
+    from quizapp.interop.review_csv import ReviewCsvError, import_reviews, read_review_csv
+    from quizapp.paths import database_path
+    from quizapp.store import open_store
+
+    try:
+        rows = read_review_csv(args.file)  # all of it is checked before the database is opened
+    except ReviewCsvError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        print(f"error: {args.file}: nothing was imported", file=sys.stderr)
+        return 1
+    # Only the card ids are needed: demo references are not validated (no demo is imported).
+    library = load_library(args.content or default_content_dir())
+    with open_store(database_path(args.data_dir)) as store:
+        result = import_reviews(store, rows, (card.id for card in library.cards))
+    unknown = (f"; {result.unknown_cards} of those cards are not in the content and are kept "
+               "like removed cards" if result.unknown_cards else "")
+    print(f"imported {result.added} reviews of {result.cards} cards{unknown}; "
+          f"{result.skipped} rows were already in the log")
+    return 0
+
+
 _COMMANDS = {
     "gui": _cmd_gui,
     "check": _cmd_check,
@@ -255,4 +329,7 @@ _COMMANDS = {
     "stats": _cmd_stats,
     "demo": _cmd_demo,
     "quiz": _cmd_quiz,
+    "optimize": _cmd_optimize,
+    "export": _cmd_export,
+    "import": _cmd_import,
 }

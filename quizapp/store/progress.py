@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,6 +46,18 @@ class Review:
 
 
 @dataclass(frozen=True)
+class LogEntry:
+    """One answer in the review log, as read (what FSRS fitting and replays need)."""
+
+    log_id: int
+    card_id: str
+    reviewed_at: datetime
+    rating: int
+    state_before: int
+    duration_ms: int
+
+
+@dataclass(frozen=True)
 class UndoneReview:
     """The grade an undo removed."""
 
@@ -76,7 +88,14 @@ class ProgressStore:
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
-        """One BEGIN IMMEDIATE write transaction (see ``store.db.write_transaction``)."""
+        """One BEGIN IMMEDIATE write transaction (see ``store.db.write_transaction``).
+
+        Inside an open one it joins it: writes that must stand or fall together (parameters and
+        the memory states recomputed with them, a whole imported log) call the ordinary write
+        methods within one outer ``transaction()``, and the outer one commits."""
+        if self.db.conn.in_transaction:
+            yield self.db
+            return
         with write_transaction(self.db, self.path):
             yield self.db
 
@@ -113,6 +132,16 @@ class ProgressStore:
         return list(self.db.table("revlog").rows_where(where, [card_id] if card_id else None,
                                                        order_by="id"))
 
+    def log_entries(self) -> list[LogEntry]:
+        """Every answer in the log, card by card, each card's oldest first."""
+        return [
+            LogEntry(int(row[0]), str(row[1]), datetime.fromisoformat(row[2]), int(row[3]),
+                     int(row[4] or 0), int(row[5] or 0))
+            for row in self.db.execute(
+                "select id, card_id, reviewed_at, rating, state_before, duration_ms from revlog "
+                "order by card_id, reviewed_at, id")
+        ]
+
     def get_setting(self, key: str, default: Any = None) -> Any:
         rows = list(self.db.table("config").rows_where("key = ?", [key]))
         return json.loads(rows[0]["value"]) if rows else default
@@ -137,21 +166,7 @@ class ProgressStore:
             if row is None:
                 card["first_review"] = review.reviewed_at.isoformat()
             db.table("cards").upsert(card, pk="card_id")
-            table = db.table("revlog").insert(
-                {
-                    "card_id": card_id,
-                    "reviewed_at": review.reviewed_at.isoformat(),
-                    "rating": review.rating,
-                    "state_before": review.state_before,
-                    "state_after": review.state_after,
-                    "interval_before_s": review.interval_before_s,
-                    "interval_after_s": review.interval_after_s,
-                    "stability": review.stability,
-                    "difficulty": review.difficulty,
-                    "duration_ms": review.duration_ms,
-                    "fsrs_before": review.fsrs_before,
-                }
-            )
+            table = db.table("revlog").insert(_log_values(review))
             log_id = int(table.last_rowid or 0)
         self._undo_stack.append(log_id)
         return log_id
@@ -194,6 +209,68 @@ class ProgressStore:
     def set_setting(self, key: str, value: Any) -> None:
         with self.transaction() as db:
             db.table("config").upsert({"key": key, "value": json.dumps(value)}, pk="key")
+
+    def rewrite_history(self, card_id: str, reviews: Sequence[Review],
+                        log_ids: Sequence[int | None]) -> None:
+        """Make ``reviews`` (oldest first, as a replay of the card's whole history gave them)
+        the card's log and its last state the card's row. ``log_ids[i]`` is the log row that
+        ``reviews[i]`` replays, or None for an answer new to the log.
+
+        Call it inside ``transaction()``, having read the history there. Log ids stay in time
+        order per card (undo relies on it): when the card's existing rows come first, in id
+        order, they are updated in place and the new ones appended; otherwise the card's rows
+        are written again in time order, under new ids."""
+        if not self.db.conn.in_transaction:
+            raise RuntimeError("rewrite_history must run inside ProgressStore.transaction()")
+        if not reviews or len(reviews) != len(log_ids):
+            raise ValueError("one log id (or None) per review, and at least one review")
+        db = self.db
+        existing = [row[0] for row in db.execute(
+            "select id from revlog where card_id = ? order by id", [card_id])]
+        if sorted(i for i in log_ids if i is not None) != existing:
+            raise ValueError(f"the replay of '{card_id}' must cover each of its logged answers")
+        in_place = list(log_ids[:len(existing)]) == existing
+        if not in_place:
+            db.execute("delete from revlog where card_id = ?", [card_id])
+        appended = []
+        for review, log_id in zip(reviews, log_ids, strict=True):
+            if review.card_id != card_id:
+                raise ValueError("every review must be of the card whose history it rewrites")
+            if in_place and log_id is not None:
+                db.table("revlog").update(log_id, _log_values(review))
+            else:
+                appended.append(_log_values(review))
+        db.table("revlog").insert_all(appended)  # in order: ids follow time
+        last = reviews[-1]
+        db.table("cards").upsert({
+            "card_id": card_id,
+            "fsrs": last.fsrs_after,
+            "state": last.state_after,
+            "due": last.due_after.isoformat(),
+            "first_review": reviews[0].reviewed_at.isoformat(),
+        }, pk="card_id")
+
+    def set_card_fsrs(self, card_id: str, fsrs_json: str) -> None:
+        """Replace a reviewed card's FSRS JSON (its memory state) keeping its state and due
+        time: how memory states recomputed with new parameters are stored."""
+        with self.transaction() as db:
+            db.table("cards").update(card_id, {"fsrs": fsrs_json})
+
+
+def _log_values(review: Review) -> dict[str, Any]:
+    return {
+        "card_id": review.card_id,
+        "reviewed_at": review.reviewed_at.isoformat(),
+        "rating": review.rating,
+        "state_before": review.state_before,
+        "state_after": review.state_after,
+        "interval_before_s": review.interval_before_s,
+        "interval_after_s": review.interval_after_s,
+        "stability": review.stability,
+        "difficulty": review.difficulty,
+        "duration_ms": review.duration_ms,
+        "fsrs_before": review.fsrs_before,
+    }
 
 
 def _card_row(row: dict[str, Any]) -> CardRow:

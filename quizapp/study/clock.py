@@ -29,3 +29,8 @@ class DayClock:
 
     def next_day_start(self, now: datetime) -> datetime:
         return self.day_start(self.day_start(now) + timedelta(hours=36))
+
+    def day_number(self, now: datetime) -> int:
+        """The study day containing ``now`` as a day count (its local date's ordinal): two
+        instants are ``b - a`` study days apart, as FSRS counts elapsed days."""
+        return self.day_start(now).astimezone(self.tz).date().toordinal()

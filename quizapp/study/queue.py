@@ -41,6 +41,9 @@ class StudySettings:
     deck_limits: Mapping[str, int] = field(default_factory=dict)
     day_start_hour: int = 4
     desired_retention: float = 0.9
+    #: The 21 FSRS parameters to schedule with (None: FSRS-6's defaults). Kept under their own
+    #: config key and written only by ``study.fsrs_fit.use_parameters`` (``optimize``).
+    fsrs_parameters: tuple[float, ...] | None = None
 
     def deck_limit(self, deck_id: str) -> int:
         return int(self.deck_limits.get(deck_id, self.deck_new_per_day))

@@ -1,25 +1,55 @@
 """FSRS scheduling (py-fsrs): what each grade would do to a card, and the review it records.
 
-Interval fuzz is drawn from a generator seeded by the card and its review count, so the
-interval printed on a grade button is exactly the one that grade then gives.
+Interval fuzz is drawn from a generator seeded by the card and its last review, so the
+interval printed on a grade button is exactly the one that grade then gives, and replaying a
+card's history (``CardScheduler.replay``) gives back the states its grades gave.
+
+One set of 21 FSRS-6 parameters drives everything: py-fsrs schedules with them here, and
+fsrs-rs (``study/fsrs_fit.py``) fits and evaluates the same 21 numbers. They are py-fsrs's
+defaults until ``optimize`` saves fitted ones (config key ``fsrs_parameters``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler
+from fsrs.scheduler import DEFAULT_PARAMETERS as _FSRS_DEFAULTS
+from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
 from quizapp.store import CardRow, Review
 
 RATINGS = (Rating.Again, Rating.Hard, Rating.Good, Rating.Easy)
 NEW_STATE = 0  # revlog's state for a card never reviewed (fsrs has no "new" state)
+#: FSRS-6's default parameters (the same 21 numbers as fsrs-rs's DEFAULT_PARAMETERS).
+DEFAULT_PARAMETERS: tuple[float, ...] = tuple(float(w) for w in _FSRS_DEFAULTS)
+#: The range py-fsrs accepts for each parameter.
+PARAMETER_BOUNDS: tuple[tuple[float, float], ...] = tuple(
+    zip(LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True))
+
+
+def checked_parameters(values: object) -> tuple[float, ...] | None:
+    """``values`` as 21 finite floats inside py-fsrs's bounds, or None when they are not."""
+    if not isinstance(values, Sequence) or isinstance(values, str):
+        return None
+    if len(values) != len(PARAMETER_BOUNDS):
+        return None
+    result = []
+    for value, (low, high) in zip(values, PARAMETER_BOUNDS, strict=True):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        number = float(value)
+        if not (math.isfinite(number) and low <= number <= high):
+            return None
+        result.append(number)
+    return tuple(result)
 
 
 @dataclass(frozen=True)
@@ -36,6 +66,15 @@ def fsrs_id(card_id: str) -> int:
     return int.from_bytes(hashlib.blake2b(card_id.encode(), digest_size=7).digest(), "big")
 
 
+@dataclass(frozen=True)
+class Answer:
+    """One logged grade, as replayed: when, which rating, how long it took."""
+
+    reviewed_at: datetime
+    rating: int
+    duration_ms: int = 0
+
+
 @contextmanager
 def _seeded_fuzz(seed: str) -> Iterator[None]:
     """py-fsrs fuzzes with the global ``random``; seed it for one call and restore it after."""
@@ -48,26 +87,31 @@ def _seeded_fuzz(seed: str) -> Iterator[None]:
 
 
 class CardScheduler:
-    """Schedules cards with FSRS at a desired retention (0.9 by default)."""
+    """Schedules cards with FSRS at a desired retention (0.9 by default) with the given 21
+    parameters (FSRS-6's defaults when None)."""
 
-    def __init__(self, desired_retention: float = 0.9) -> None:
-        self.fsrs = Scheduler(desired_retention=desired_retention)
+    def __init__(self, desired_retention: float = 0.9,
+                 parameters: Sequence[float] | None = None) -> None:
+        self.parameters = DEFAULT_PARAMETERS if parameters is None else tuple(parameters)
+        self.fsrs = Scheduler(parameters=self.parameters, desired_retention=desired_retention)
 
     def outcomes(self, card_id: str, row: CardRow | None, now: datetime) -> dict[int, Outcome]:
         """The result of each of the four grades if given at ``now``."""
+        return {int(rating): self.outcome(card_id, row, int(rating), now) for rating in RATINGS}
+
+    def outcome(self, card_id: str, row: CardRow | None, rating: int,
+                now: datetime) -> Outcome:
+        """The result of grade ``rating`` at ``now`` (the same as ``outcomes(...)[rating]``)."""
         before = self._fsrs_card(card_id, row, now)
         seed = f"{card_id}:{before.last_review.isoformat() if before.last_review else 'new'}"
-        result = {}
-        for rating in RATINGS:
-            with _seeded_fuzz(seed):
-                after, _log = self.fsrs.review_card(before, rating, review_datetime=now)
-            result[int(rating)] = Outcome(int(rating), after, after.due - now)
-        return result
+        with _seeded_fuzz(seed):
+            after, _log = self.fsrs.review_card(before, Rating(rating), review_datetime=now)
+        return Outcome(rating, after, after.due - now)
 
     def review(self, card_id: str, row: CardRow | None, rating: int, now: datetime,
                duration_ms: int) -> Review:
         """The review to record when ``card_id`` is graded ``rating`` at ``now``."""
-        outcome = self.outcomes(card_id, row, now)[rating]
+        outcome = self.outcome(card_id, row, rating, now)
         after = outcome.card
         before = FsrsCard.from_json(row.fsrs_json) if row else None
         return Review(
@@ -85,6 +129,18 @@ class CardScheduler:
             fsrs_after=after.to_json(),
             due_after=after.due,
         )
+
+    def replay(self, card_id: str, answers: Iterable[Answer]) -> list[Review]:
+        """The reviews a new card's grades give, in the order given (oldest first): each one
+        is what ``review`` would have recorded had the grade been given then."""
+        row: CardRow | None = None
+        reviews = []
+        for answer in answers:
+            review = self.review(card_id, row, answer.rating, answer.reviewed_at,
+                                 answer.duration_ms)
+            reviews.append(review)
+            row = CardRow(card_id, review.fsrs_after, review.state_after, review.due_after)
+        return reviews
 
     @staticmethod
     def _fsrs_card(card_id: str, row: CardRow | None, now: datetime) -> FsrsCard:

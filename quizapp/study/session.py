@@ -15,8 +15,7 @@ from quizapp.store import ProgressStore
 from quizapp.study.clock import DayClock, utc_now
 from quizapp.study.limits import add_new_today, new_allowance
 from quizapp.study.queue import DailyQueue, StudySettings, build_queue
-from quizapp.study.scheduling import CardScheduler
-from quizapp.study.settings import load_settings
+from quizapp.study.settings import load_settings, scheduler_for
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ class StudySession:
         self.now = now
         self.settings = settings or load_settings(store)
         self.clock = clock or DayClock(self.settings.day_start_hour)
-        self.scheduler = CardScheduler(self.settings.desired_retention)
+        self.scheduler = scheduler_for(self.settings)
         self.queue = DailyQueue()
         self.refresh()
 
@@ -120,7 +119,7 @@ def grade_again(store: ProgressStore, card_ids: Sequence[str], now: datetime,
     """Grade each card Again at ``now``, exactly as a review grade does (the same scheduler,
     the same log row, on the same undo stack); returns the log ids. Used to send the cards a
     quiz or an interview showed to be weak to today's review."""
-    scheduler = CardScheduler((settings or load_settings(store)).desired_retention)
+    scheduler = scheduler_for(settings or load_settings(store))
 
     def again(card_id: str) -> int:
         return store.record_review(card_id, lambda row: scheduler.review(card_id, row, 1, now, 0))

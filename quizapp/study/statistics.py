@@ -34,8 +34,7 @@ from quizapp.content import Library
 from quizapp.store import ProgressStore
 from quizapp.study.clock import DayClock, utc_now
 from quizapp.study.queue import LEARNING_STATES, REVIEW_STATE
-from quizapp.study.scheduling import CardScheduler
-from quizapp.study.settings import load_settings
+from quizapp.study.settings import load_settings, scheduler_for
 
 MATURE_DAYS = 21
 PRIOR_ANSWERS = 20  # weak topics: how many "average" answers a topic's Again rate starts with
@@ -124,7 +123,7 @@ def compute_statistics(library: Library, store: ProgressStore,
     now = now or utc_now()
     settings = load_settings(store)
     clock = DayClock(settings.day_start_hour)
-    scheduler = CardScheduler(settings.desired_retention)
+    scheduler = scheduler_for(settings)
     today = _study_day(clock, now)
     log = _log(store)
     per_day: Counter[date] = Counter()

@@ -1,4 +1,4 @@
-"""The commands other checks rely on: check, smoke, stats."""
+"""The commands other checks rely on: check, smoke, stats, demo, quiz, optimize, export, import."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from simulated_learner import Row, simulate, write_csv
 
-from quizapp.content import default_content_dir
+from quizapp.content import default_content_dir, load_library
+from quizapp.interop.review_csv import export_id
 
 MAIN = Path(__file__).resolve().parents[2] / "main.py"
 
@@ -167,3 +169,75 @@ def test_quiz_score_prints_the_contract_json() -> None:
 def test_quiz_score_bad_card_or_language_exits_2(args: list[str], message: str) -> None:
     result = run("quiz", "score", *args, "--answer", "x")
     assert result.returncode == 2 and message in result.stderr
+
+
+OPTIMIZE_KEYS = {"reviews_used", "log_loss_before", "log_loss_after", "rmse_before",
+                 "rmse_after", "parameters", "saved"}
+
+
+def test_import_optimize_export_on_a_simulated_learner(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "UTC")  # study days as the simulated learner keeps them
+    library = load_library(default_content_dir())
+    learner = write_csv(tmp_path / "learner.csv",
+                        simulate([export_id(card.id) for card in library.cards[:120]]))
+    answers = len(learner.read_text().splitlines()) - 1
+    data = tmp_path / "data"
+
+    result = run("import", str(learner), data_dir=data)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (f"imported {answers} reviews of 120 cards; 0 rows were already "
+                             "in the log\n")
+
+    result = run("optimize", "--json", data_dir=data)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert set(report) == OPTIMIZE_KEYS and report["saved"] is True
+    assert report["reviews_used"] == answers and len(report["parameters"]) == 21
+    assert report["log_loss_after"] < report["log_loss_before"]
+    assert report["rmse_after"] < report["rmse_before"]
+    # (importing twice, a second optimize and reviews_total: tests/unit/interop and study)
+
+    out = tmp_path / "out.csv"
+    result = run("export", "--reviews", str(out), data_dir=data)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"exported {answers} reviews of 120 cards to {out}\n"
+    assert out.read_bytes() == learner.read_bytes()  # the same log, row for row
+
+
+def test_optimize_with_too_little_history_changes_nothing(tmp_path: Path) -> None:
+    result = run("optimize", "--json", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report == {"reviews_used": 0, "log_loss_before": None, "log_loss_after": None,
+                      "rmse_before": None, "rmse_after": None,
+                      "parameters": report["parameters"], "saved": False}
+    assert len(report["parameters"]) == 21
+    assert "not enough history" in result.stderr and "Nothing was changed" in result.stderr
+    text = run("optimize", data_dir=tmp_path)
+    assert text.returncode == 0 and text.stdout.startswith("not enough history")
+
+
+def test_import_refuses_a_bad_file_line_by_line(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    good = write_csv(tmp_path / "good.csv", [Row(7, 1772443815123, 3, 0, 1500)])
+    assert run("import", str(good), data_dir=data).returncode == 0
+    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    bad = tmp_path / "bad.csv"
+    bad.write_text("card_id,review_time,review_rating,review_state,review_duration\n"
+                   "7,1772443900000,3,2,1200\n7,1772443999000,5,2,1200\n"
+                   "8,soon,3,0,1200\n", encoding="utf-8")
+    result = run("import", str(bad), data_dir=data)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"{bad}:3: review_rating 5 is not 1-4 (Again, Hard, Good, Easy)",
+        f"{bad}:4: review_time 'soon' is not a whole number",
+        f"error: {bad}: nothing was imported",
+    ]
+    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+    missing = tmp_path / "short.csv"
+    missing.write_text("card_id,review_time,review_rating\n7,1772443900000,3\n")
+    result = run("import", str(missing), data_dir=data)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"{missing}:1: missing columns review_state, "
+                                    "review_duration")

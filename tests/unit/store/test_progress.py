@@ -9,7 +9,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ from quizapp.store import (
     open_database,
     open_store,
 )
-from quizapp.study.scheduling import CardScheduler
+from quizapp.study.scheduling import Answer, CardScheduler
 
 GRADER = Path(__file__).resolve().parents[2] / "concurrent_grader.py"
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -169,3 +169,58 @@ def test_a_writer_waits_for_another_process_instead_of_failing(tmp_path: Path) -
         grade(store, "a")  # waits about 1.5 s for the lock, then succeeds
         holder.wait(timeout=30)
         assert [r["card_id"] for r in store.log_rows()] == ["a"]
+
+
+def replayed(card_id: str, *days: float) -> list[Review]:
+    return CardScheduler().replay(card_id, [Answer(NOW + timedelta(days=d), 3, 0) for d in days])
+
+
+def test_rewrite_history_keeps_ids_when_new_answers_come_last(store: ProgressStore) -> None:
+    first = grade(store, "a")
+    with store.transaction():
+        store.rewrite_history("a", replayed("a", 0, 1, 4), [first, None, None])
+    rows = store.log_rows("a")
+    assert rows[0]["id"] == first and [r["id"] for r in rows] == sorted(r["id"] for r in rows)
+    assert [r["reviewed_at"] for r in rows] == [
+        (NOW + timedelta(days=d)).isoformat() for d in (0, 1, 4)]
+    card = store.card_row("a")
+    assert card is not None and card.fsrs_json == replayed("a", 0, 1, 4)[-1].fsrs_after
+
+
+def test_rewrite_history_writes_rows_again_in_time_order(store: ProgressStore) -> None:
+    logged = grade(store, "a")  # at NOW; an older answer arrives
+    reviews = CardScheduler().replay("a", [Answer(NOW - timedelta(days=3), 4, 0),
+                                          Answer(NOW, 3, 0)])
+    with store.transaction():
+        store.rewrite_history("a", reviews, [None, logged])
+    rows = store.log_rows("a")
+    assert [r["reviewed_at"] for r in rows] == [(NOW - timedelta(days=3)).isoformat(),
+                                                NOW.isoformat()]
+    assert logged not in {r["id"] for r in rows}  # written again: ids stay in time order
+    assert rows[1]["fsrs_before"] == reviews[0].fsrs_after and rows[1]["state_before"] == 2
+    # Undo takes back the newest answer and restores the state the older one gave.
+    store.undo_last()
+    card = store.card_row("a")
+    assert card is not None and card.fsrs_json == reviews[0].fsrs_after
+
+
+def test_rewrite_history_needs_a_transaction_and_every_logged_answer(
+        store: ProgressStore) -> None:
+    logged = grade(store, "a")
+    with pytest.raises(RuntimeError, match="inside"):
+        store.rewrite_history("a", replayed("a", 0), [logged])
+    with store.transaction(), pytest.raises(ValueError, match="cover"):
+        store.rewrite_history("a", replayed("a", 1), [None])
+    assert [r["id"] for r in store.log_rows("a")] == [logged]
+
+
+def test_writes_inside_a_transaction_join_it(store: ProgressStore) -> None:
+    with pytest.raises(KeyError), store.transaction():
+        store.set_setting("theme", "dark")
+        grade(store, "a")
+        raise KeyError("something failed after both writes")
+    assert store.get_setting("theme") is None and store.review_count() == 0
+    with store.transaction():
+        store.set_setting("theme", "dark")
+        grade(store, "a")
+    assert store.get_setting("theme") == "dark" and store.review_count() == 1

@@ -144,3 +144,15 @@ def test_a_simulated_year_gives_consistent_figures(store: ProgressStore,
     assert sum(stats.states.values()) == len(library.cards)
     rate = stats.to_json()["true_retention"]["all_time"]
     assert rate is not None and 0.6 < rate < 1.0
+
+
+def test_the_fsrs_parameters_shown_are_the_ones_in_use(store: ProgressStore,
+                                                       library: Library) -> None:
+    from quizapp.study.fsrs_fit import use_parameters
+    from quizapp.study.settings import load_parameters
+
+    defaults = list(load_parameters(store))
+    assert compute_statistics(library, store, NOW).fsrs_parameters == pytest.approx(defaults)
+    fitted = [round(w * 1.05, 4) if i in (0, 1, 2, 3) else w for i, w in enumerate(defaults)]
+    use_parameters(store, fitted)
+    assert compute_statistics(library, store, NOW).fsrs_parameters == pytest.approx(fitted)
