@@ -47,7 +47,7 @@ updates memory states without rescheduling cards.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import groupby, pairwise
 from typing import Any, NamedTuple
@@ -65,12 +65,17 @@ from quizapp.study.scheduling import (
     CardScheduler,
     checked_parameters,
 )
-from quizapp.study.settings import PARAMETERS_KEY, load_parameters, load_settings
+from quizapp.study.settings import (
+    PARAMETERS_KEY,
+    load_parameters,
+    load_settings,
+    scheduler_for,
+)
 
 #: Cards that need answers on two or more study days before parameters are fitted.
 MIN_CARDS = 8
 LEARNING_STATES = (NEW_STATE, 1)  # state_before of a learning answer (fsrs State.Learning = 1)
-RELEARNING_STEPS = 1  # py-fsrs's relearning steps as CardScheduler uses them: 10 minutes
+RELEARNING_STEPS = 1  # the default relearning steps (10 minutes) are one step
 DECIMALS = 4
 
 
@@ -169,10 +174,12 @@ def evaluate(parameters: Sequence[float], items: Sequence[fsrs_rs.FSRSItem]) -> 
     return float(result.log_loss), float(result.rmse_bins)
 
 
-def fit_parameters(items: Sequence[fsrs_rs.FSRSItem]) -> tuple[float, ...]:
-    """Parameters fitted to ``items`` by fsrs-rs, rounded and inside py-fsrs's bounds."""
+def fit_parameters(items: Sequence[fsrs_rs.FSRSItem],
+                   relearning_steps: int = RELEARNING_STEPS) -> tuple[float, ...]:
+    """Parameters fitted to ``items`` by fsrs-rs, rounded and inside py-fsrs's bounds.
+    ``relearning_steps`` is how many the scheduler uses (Anki passes its preset's count)."""
     fitted = fsrs_rs.FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(
-        list(items), enable_short_term=True, num_relearning_steps=RELEARNING_STEPS)
+        list(items), enable_short_term=True, num_relearning_steps=relearning_steps)
     rounded = [min(max(round(float(w), DECIMALS), low), high)
                for w, (low, high) in zip(fitted, PARAMETER_BOUNDS, strict=True)]
     checked = checked_parameters(rounded)
@@ -199,7 +206,7 @@ def optimize(store: ProgressStore, clock: DayClock | None = None) -> FitReport:
                     f"answers on two or more study days, {MIN_CARDS} are needed. Nothing was "
                     "changed.")
     assert before is not None  # MIN_CARDS > 0 cards gave items
-    fitted = fit_parameters(items)
+    fitted = fit_parameters(items, len(settings.relearning_steps))
     after = evaluate(fitted, items)
     better = after[0] < before[0]
     if better:
@@ -231,7 +238,7 @@ def use_parameters(store: ProgressStore, parameters: Sequence[float] | None) -> 
         # Read inside the write transaction: a grade given meanwhile in another window is
         # either fully before (and recomputed) or waits until this commits.
         store.set_setting(PARAMETERS_KEY, list(checked))
-        scheduler = CardScheduler(load_settings(store).desired_retention, checked)
+        scheduler = scheduler_for(replace(load_settings(store), fsrs_parameters=checked))
         return recompute_memory_states(store, scheduler)
 
 

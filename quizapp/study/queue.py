@@ -41,6 +41,9 @@ class StudySettings:
     deck_limits: Mapping[str, int] = field(default_factory=dict)
     day_start_hour: int = 4
     desired_retention: float = 0.9
+    #: Learning and relearning steps in seconds (Anki's and py-fsrs's defaults: 1m 10m; 10m).
+    learning_steps: tuple[int, ...] = (60, 600)
+    relearning_steps: tuple[int, ...] = (600,)
     #: The 21 FSRS parameters to schedule with (None: FSRS-6's defaults). Kept under their own
     #: config key and written only by ``study.fsrs_fit.use_parameters`` (``optimize``).
     fsrs_parameters: tuple[float, ...] | None = None

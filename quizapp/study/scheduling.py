@@ -88,12 +88,17 @@ def _seeded_fuzz(seed: str) -> Iterator[None]:
 
 class CardScheduler:
     """Schedules cards with FSRS at a desired retention (0.9 by default) with the given 21
-    parameters (FSRS-6's defaults when None)."""
+    parameters (FSRS-6's defaults when None) and learning/relearning steps in seconds."""
 
     def __init__(self, desired_retention: float = 0.9,
-                 parameters: Sequence[float] | None = None) -> None:
+                 parameters: Sequence[float] | None = None,
+                 learning_steps: Sequence[int] = (60, 600),
+                 relearning_steps: Sequence[int] = (600,)) -> None:
         self.parameters = DEFAULT_PARAMETERS if parameters is None else tuple(parameters)
-        self.fsrs = Scheduler(parameters=self.parameters, desired_retention=desired_retention)
+        self.fsrs = Scheduler(
+            parameters=self.parameters, desired_retention=desired_retention,
+            learning_steps=tuple(timedelta(seconds=s) for s in learning_steps),
+            relearning_steps=tuple(timedelta(seconds=s) for s in relearning_steps))
 
     def outcomes(self, card_id: str, row: CardRow | None, now: datetime) -> dict[int, Outcome]:
         """The result of each of the four grades if given at ``now``."""

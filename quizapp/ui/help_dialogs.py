@@ -22,6 +22,8 @@ SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
     ("review", "Esc", "덱 목록으로", "Back to the decks"),
     ("anywhere", "L", "언어: 한국어 → English → 나란히", "Language: Korean → English → both"),
     ("anywhere", "G", "데모 갤러리", "Demo gallery"),
+    ("anywhere", "S", "통계", "Statistics"),
+    ("anywhere", "Ctrl+,", "설정", "Settings"),
     ("anywhere", "Ctrl+= / Ctrl+- / Ctrl+0", "카드 글자 크게 / 작게 / 원래대로",
      "Card text larger / smaller / reset"),
     ("anywhere", "F1", "단축키 보기", "This list of shortcuts"),

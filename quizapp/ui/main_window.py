@@ -31,7 +31,16 @@ from quizapp.store.backups import (
     prune,
     restore,
 )
-from quizapp.study import StudySession, collection_stats, deck_counts, today_counts, utc_now
+from quizapp.study import (
+    StudySession,
+    StudySettings,
+    collection_stats,
+    deck_counts,
+    load_settings,
+    save_settings,
+    today_counts,
+    utc_now,
+)
 from quizapp.ui.card_view import ZOOM_STEPS
 from quizapp.ui.errors import user_message
 from quizapp.ui.help_dialogs import about_html, shortcuts_html, show_and_focus, show_text_dialog
@@ -135,6 +144,9 @@ class MainWindow(QMainWindow):
         add("menu_tools", "open_demo", self.open_current_demo, letter="D")
         add("menu_tools", "demo_gallery", self.open_gallery, letter="G")
         add("menu_tools", "statistics", self.open_statistics, letter="S")
+        menus.separator("menu_tools")
+        add("menu_tools", "settings", self.open_settings,
+            keys=("Ctrl+,", QKeySequence.StandardKey.Preferences))
         add("menu_help", "shortcuts", self.show_shortcuts,
             keys=(QKeySequence.StandardKey.HelpContents, "F1"))
         add("menu_help", "about", self.show_about)
@@ -278,6 +290,46 @@ class MainWindow(QMainWindow):
         else:
             self.open_study("", tag=name)
         self.activateWindow()
+
+    # -- settings ---------------------------------------------------------------------------
+
+    def open_settings(self) -> QWidget:
+        """Ctrl+,: the settings dialog; saving applies everything at once."""
+        from quizapp.ui.settings_dialog import SettingsDialog, ViewSettings
+
+        dialog = SettingsDialog(self.library, load_settings(self.store),
+                                ViewSettings(self.mode, self.theme, self.zoom), self.store.path,
+                                self.mode, self)
+        dialog.saved.connect(self.apply_settings)
+        dialog.optimized.connect(self._reschedule)
+        show_and_focus(dialog)
+        return dialog
+
+    def apply_settings(self, settings: StudySettings, view: Any) -> None:
+        """Store ``settings`` and the view settings, and show the schedule they give."""
+        try:
+            save_settings(self.store, settings)
+        except UserError as err:
+            self.show_problem(user_message(err, self.mode))
+            return
+        if view.theme != self.theme:
+            self.set_theme(view.theme)
+        if view.zoom != self.zoom:
+            self.zoom = view.zoom
+            self.review.card_view.set_zoom(self.zoom)
+            self._save_setting(ZOOM_SETTING, self.zoom)
+        while self.mode != view.language:
+            self.toggle_language()
+        self._reschedule()
+        self.statusBar().showMessage(tr("settings_saved", self.mode), 5000)
+
+    def _reschedule(self) -> None:
+        """New limits, steps, retention or parameters: rebuild what is on screen from them."""
+        session = self.review.session
+        if self.stack.currentWidget() is self.review and session is not None:
+            self.open_study(session.deck_id or "", tag=session.tag)
+        else:
+            self.show_home()
 
     # -- help -------------------------------------------------------------------------------
 

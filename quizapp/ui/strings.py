@@ -43,6 +43,55 @@ _TEXT: dict[str, tuple[str, str]] = {
     "about": ("QuizApp 정보", "About QuizApp"),
     "gallery_title": ("데모 갤러리", "Demo gallery"),
     "statistics": ("통계", "Statistics"),
+    "settings": ("설정…", "Settings…"),
+    "settings_title": ("설정", "Settings"),
+    "group_study": ("학습", "Study"),
+    "group_memory": ("기억 (FSRS)", "Memory (FSRS)"),
+    "group_display": ("화면", "Display"),
+    "new_per_day_all": ("하루 새 카드 (모든 덱 합계)", "New cards a day (all decks)"),
+    "new_per_day_deck": ("하루 새 카드 (덱마다)", "New cards a day (each deck)"),
+    "deck_limits": ("덱별 한도", "Per-deck limits"),
+    "deck": ("덱", "Deck"),
+    "new_per_day_short": ("하루 새 카드", "New a day"),
+    "deck_default": ("덱마다 값", "each-deck value"),
+    "day_start": ("하루가 시작되는 시각", "Next day starts at"),
+    "learning_steps": ("학습 단계", "Learning steps"),
+    "relearning_steps": ("재학습 단계", "Relearning steps"),
+    "steps_hint": ("예: 1m 10m (s 초, m 분, h 시간, d 일; 1초~1일)",
+                   "e.g. 1m 10m (s, m, h, d; 1 second to 1 day)"),
+    "desired_retention": ("목표 기억률", "Desired retention"),
+    "workload": ("예상 작업량: 하루 복습 {reviews}장, {minutes}분 "
+                 "(카드 {cards}장, 하루 새 카드 {new}장으로 1년 모의실험)",
+                 "Expected workload: {reviews} reviews, {minutes} min a day "
+                 "({cards} cards, {new} new a day, simulated over a year)"),
+    "fsrs_parameters": ("FSRS 매개변수", "FSRS parameters"),
+    "optimize_now": ("지금 최적화", "Optimize now"),
+    "optimizing": ("내 복습 기록에 FSRS 매개변수를 맞추는 중…",
+                   "Fitting the FSRS parameters to your reviews…"),
+    "optimize_saved": ("저장했습니다. 복습 {reviews}개에 대한 예측이 좋아졌습니다: 로그 손실 "
+                       "{ll0:.4f} → {ll1:.4f}, RMSE {r0:.2%} → {r1:.2%}. 이제 이 매개변수로 "
+                       "일정을 잡습니다.",
+                       "Saved: they predict your {reviews} reviews better (log loss "
+                       "{ll0:.4f} → {ll1:.4f}, RMSE {r0:.2%} → {r1:.2%}) and schedule from "
+                       "now on."),
+    "optimize_kept": ("지금 쓰는 매개변수가 같거나 더 나아 바꾸지 않았습니다 (복습 {reviews}개, "
+                      "로그 손실 {ll0:.4f} → {ll1:.4f}, RMSE {r0:.2%} → {r1:.2%}).",
+                      "Kept the parameters in use: the fitted ones are no better on your "
+                      "{reviews} reviews (log loss {ll0:.4f} → {ll1:.4f}, RMSE {r0:.2%} → "
+                      "{r1:.2%})."),
+    "optimize_too_little": ("기록이 아직 부족합니다: 서로 다른 두 날 이상 답한 카드가 {cards}장 "
+                            "필요합니다. 아무것도 바꾸지 않았습니다.",
+                            "Not enough history yet: {cards} cards answered on two or more "
+                            "days are needed. Nothing was changed."),
+    "optimize_failed": ("최적화하지 못했습니다: {error}", "Could not optimize: {error}"),
+    "card_text_size": ("카드 글자 크기", "Card text size"),
+    "save": ("저장", "Save"),
+    "setting_range": ("{name}: {low}~{high} 사이여야 합니다 ({value}은(는) 안 됩니다).",
+                      "{name} must be between {low} and {high}, not {value}."),
+    "bad_step": ("{name}: '{token}'은(는) 단계가 아닙니다. 1m 10m처럼 1초~1일 사이로 쓰세요.",
+                 "{name}: '{token}' is not a step; write steps of 1 second to 1 day, "
+                 "like 1m 10m."),
+    "settings_saved": ("설정을 저장했습니다.", "Settings saved."),
     "statistics_summary": (
         "오늘 복습 {today}회 · 연속 {streak}일 (최장 {longest}일) · 최근 30일 기억 유지율 "
         "{retention} · 오늘 만기 {due}장 (밀린 카드 {overdue}장)",
