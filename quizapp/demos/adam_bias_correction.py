@@ -128,6 +128,7 @@ class AdamBiasCorrection(Demo):
               low=0.5, high=0.9999),
         Param("seed", Text("시드 (숫자 MLP)", "Seed (digits MLP)"), "int", 0, low=0, high=999),
     )
+    unit = Text("스텝", "step")
     steps = 100  # past the peak near t = 12 and far into the slow return
 
     def frames(self, values: Values) -> Iterator[Frame]:

@@ -87,6 +87,7 @@ class AdamVsSgd(Demo):
         Param("hidden", Text("은닉 유닛 수", "Hidden units"), "int", 32, low=4, high=128),
         Param("seed", Text("시드", "Seed"), "int", 0, low=0, high=999),
     )
+    unit = Text("스텝", "step")
     steps = 61  # frames: 300 mini-batch steps, where Adam has clearly passed plain SGD
 
     def frames(self, values: Values) -> Iterator[Frame]:

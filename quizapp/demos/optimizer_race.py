@@ -153,6 +153,7 @@ class OptimizerRace(Demo):
         Param("start_y", Text("시작점 y (0 = 기본)", "Start y (0 = default)"), "float", 0.0,
               low=-3.0, high=3.0),
     )
+    unit = Text("스텝", "step")
     steps = 150  # every racer but AdaGrad has reached the minimum
 
     @staticmethod
