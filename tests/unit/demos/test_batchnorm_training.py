@@ -10,6 +10,45 @@ from quizapp.demos.batchnorm_training import STEPS_PER_FRAME, BatchNormTraining
 from quizapp.demos.runner import DemoRun
 
 
+def last_frame(**overrides: object) -> dict:
+    demo = BatchNormTraining()
+    run = DemoRun(demo, demo.resolve(overrides), limit=demo.steps)
+    frame = run.run(demo.steps)
+    assert frame is not None and run.finished and frame["t"] == frame["step"] == 400
+    return frame
+
+
+def plain_net_failed(frame: dict) -> bool:
+    """The plain net's loss exploded within 50 steps, or it is stuck at ln 10 with every ReLU
+    of a hidden layer dead; either way it ends at chance accuracy."""
+    chance = bool(frame["val_acc"]["plain"][-1, 1] <= 0.11)
+    exploded = not frame["alive"]["plain"] and len(frame["loss"]["plain"]) < 50
+    stuck = (frame["alive"]["plain"] and abs(frame["smooth"]["plain"][-1] - np.log(10)) < 0.05
+             and frame["dead"]["plain"].max() == 1.0)
+    return chance and (exploded or stuck)
+
+
+def test_note_holds_on_the_default_run() -> None:
+    frame = last_frame()
+    # lr 2: the plain net fails (here: its loss explodes), the BN net trains to over 90 %
+    assert plain_net_failed(frame) and not frame["alive"]["plain"]
+    acc = frame["val_acc"]["bn"][:, 1]
+    assert frame["alive"]["bn"] and acc[-1] > 0.9 and acc.max() > 0.93
+    assert frame["dead"]["bn"].max() < 0.05
+    # other seeds: the plain net is stuck at ln 10, a hidden layer all dead ReLUs
+    for seed in (1, 2):
+        other = last_frame(seed=seed)
+        assert plain_net_failed(other) and other["alive"]["plain"]
+        assert other["val_acc"]["bn"][-1, 1] > 0.9
+    # lr 1: the plain net learns (how far depends on rounding), less well than the BN net;
+    # lr 0.2: both train well
+    gentle = last_frame(lr=1.0)
+    assert 0.2 < gentle["val_acc"]["plain"][-1, 1] < gentle["val_acc"]["bn"][-1, 1]
+    assert gentle["smooth"]["plain"][-1] > gentle["smooth"]["bn"][-1]
+    slow = last_frame(lr=0.2)
+    assert min(slow["val_acc"][n][-1, 1] for n in ("plain", "bn")) > 0.9
+
+
 @pytest.mark.parametrize("seed", [0, 1])
 def test_at_a_high_learning_rate_bn_trains_and_the_plain_net_does_not(seed: int) -> None:
     demo = BatchNormTraining()
