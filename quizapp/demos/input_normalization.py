@@ -103,21 +103,21 @@ class InputNormalization(Demo):
                  "Input normalisation: raw vs standardised features")
     notice = Text(
         "두 번째 특성이 첫 번째보다 10배 크면 원시 특성의 손실 등고선은 가늘고 긴 타원이 "
-        "됩니다: 헤시안 고유값 비 κ = λ_max/λ_min이 106으로 약 스케일²입니다. 안정적인 학습률은 "
-        "가파른 방향이 정하므로(η < 2/λ_max) 완만한 방향으로는 스텝마다 조금씩만 움직여, 원시 "
+        "됩니다: 헤시안 고유값 비 κ = λₘₐₓ/λₘᵢₙ이 106으로 약 스케일²입니다. 안정적인 학습률은 "
+        "가파른 방향이 정하므로(η < 2/λₘₐₓ) 완만한 방향으로는 스텝마다 조금씩만 움직여, 원시 "
         "실행은 수렴(초과 손실이 처음의 10⁻⁶ 아래)에 709 스텝이 걸립니다. 표준화하면 κ = 1.1로 "
         "등고선이 거의 원이 되어 같은 상대 학습률로 4 스텝 만에 수렴합니다. 고정 학습률의 "
-        "최적값은 2/(λ_max+λ_min), 즉 η·λ_max = 2κ/(κ+1)입니다: 원시 문제는 약 1.98(그러면 약 "
-        "370 스텝), 표준화 문제는 약 1.05이고, 표준화 문제는 η·λ_max = 1.9에서 이미 최솟값을 "
+        "최적값은 2/(λₘₐₓ+λₘᵢₙ), 즉 η·λₘₐₓ = 2κ/(κ+1)입니다: 원시 문제는 약 1.98(그러면 약 "
+        "370 스텝), 표준화 문제는 약 1.05이고, 표준화 문제는 η·λₘₐₓ = 1.9에서 이미 최솟값을 "
         "넘나들며 진동합니다. 2를 넘으면 둘 다 발산합니다.",
         "The second feature is 10 times larger than the first, so the raw loss contours are "
-        "long thin ellipses: the Hessian's eigenvalue ratio κ = λ_max/λ_min is 106, about "
-        "scale². The steep direction sets the stable rate (η < 2/λ_max), so along the flat "
+        "long thin ellipses: the Hessian's eigenvalue ratio κ = λₘₐₓ/λₘᵢₙ is 106, about "
+        "scale². The steep direction sets the stable rate (η < 2/λₘₐₓ), so along the flat "
         "direction each step moves only a little and the raw run needs 709 steps to converge "
         "(excess loss below 10⁻⁶ of the start). Standardised, κ = 1.1: the contours are nearly "
         "circles and the same relative rate converges in 4 steps. The best fixed rate is "
-        "2/(λ_max+λ_min), i.e. η·λ_max = 2κ/(κ+1): about 1.98 for the raw problem (then about "
-        "370 steps) but about 1.05 for the standardised one, which at η·λ_max = 1.9 already "
+        "2/(λₘₐₓ+λₘᵢₙ), i.e. η·λₘₐₓ = 2κ/(κ+1): about 1.98 for the raw problem (then about "
+        "370 steps) but about 1.05 for the standardised one, which at η·λₘₐₓ = 1.9 already "
         "jumps back and forth across the minimum. Above 2 both diverge.",
     )
     params = (

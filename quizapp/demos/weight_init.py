@@ -94,7 +94,7 @@ class WeightInit(Demo):
         "256이면 0.16배)로 줄어, 1층의 0.16에서 10층의 10⁻⁸까지 0으로 붕괴합니다. 0으로 "
         "초기화하면 한 층의 모든 유닛이 똑같은 값을 내므로 같은 기울기를 받아 대칭이 깨지지 "
         "않습니다. Xavier는 tanh에서 분포를 유지하지만(표준편차 1층 0.63, 10층에도 0.23) "
-        "ReLU에서는 층마다 분산이 절반으로(표준편차는 약 0.71배로) 줄고, He(분산 2/n_in)는 "
+        "ReLU에서는 층마다 분산이 절반으로(표준편차는 약 0.71배로) 줄고, He(분산 2/nᵢₙ)는 "
         "ReLU의 표준편차를 층마다 거의 일정하게 유지합니다.",
         "With small random weights (0.01·N(0,1)) the activation std shrinks by about "
         "0.01·√n per layer (0.16 for width 256) and collapses towards 0: 0.16 at layer 1, "
@@ -102,7 +102,7 @@ class WeightInit(Demo):
         "all get the same gradient and the symmetry is never broken. Xavier keeps tanh "
         "activations spread out (std 0.63 at layer 1, still 0.23 at layer 10) but halves the "
         "variance per layer with ReLU (the std shrinks about 0.71× per layer); He (variance "
-        "2/n_in) keeps the ReLU std nearly constant from layer to layer.",
+        "2/nᵢₙ) keeps the ReLU std nearly constant from layer to layer.",
     )
     params = (
         Param("activation", Text("활성화 함수", "Activation"), "choice", "tanh",

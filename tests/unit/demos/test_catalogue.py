@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
 
 from quizapp.content import default_content_dir, load_library
 from quizapp.demos import DEMOS, Demo, DemoRun, demo_ref_problems, render_png
@@ -102,6 +103,36 @@ def test_the_counter_is_where_the_main_plot_ends(demo_id: str, demo: type[Demo],
         assert xs.max() == pytest.approx(frame["t"]), (count, xs.max(), frame["t"])
         checked += 1
     assert checked >= 3 or demo_id in COUNTED_BY_FRAMES
+
+
+#: Names from the code (PyTorch's and scikit-learn's), shown as they are spelled there.
+IDENTIFIERS = re.compile(r"running_mean|running_var|l1_ratio|weight_decay")
+MATH = re.compile(r"\$[^$]*\$")
+
+
+@pytest.mark.parametrize(("demo_id", "demo"), CATALOGUE, ids=[i for i, _ in CATALOGUE])
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_no_raw_subscripts_in_notes_or_plot_text(demo_id: str, demo: type[Demo],
+                                                 lang: str) -> None:
+    # A subscript written "λ_max" shows the underscore: the plots write it as math ($...$),
+    # or in Unicode (λₘₐₓ) where the line has Hangul (math text has no Hangul glyphs), and the
+    # notes, plain text, in Unicode. Code (monospace) and code names keep their underscores.
+    assert "_" not in IDENTIFIERS.sub("", demo.notice.get(lang))
+    figure = Figure(figsize=(10, 6), layout="constrained")
+    FigureCanvasAgg(figure)
+    instance, values = demo(), demo.defaults()
+    update = instance.draw(figure, values, lang)
+    run = DemoRun(instance, values)
+    for _ in range(min(demo.steps, 4)):
+        if (frame := run.step()) is None:
+            break
+        update(frame)
+    texts = [t for t in figure.findobj(Text) if "monospace" not in t.get_fontfamily()]
+    assert len(texts) > 5
+    for text in texts:
+        for line in text.get_text().splitlines():  # matplotlib lays out math line by line
+            assert "_" not in IDENTIFIERS.sub("", MATH.sub("", line)), line
+            assert not ("$" in line and HANGUL.search(line)), line
 
 
 def test_every_demo_is_linked_from_a_card_with_valid_presets() -> None:
