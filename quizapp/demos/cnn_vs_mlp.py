@@ -184,11 +184,12 @@ class CnnVsMlp(Demo):
                         bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none",
                               "pad": 1.5})
         # the general formulas, in the gap between the two models' bars
-        bar_ax.text(0.98, (ys[len(count_layers(cnn, "cnn")) - 1] + ys[len(count_layers(cnn, "cnn"))])
-                    / 2, r"conv: $k \cdot k \cdot C_{\mathrm{in}} \cdot C_{\mathrm{out}}"
-                    r" + C_{\mathrm{out}}$" + "\n" + r"fc: $n_{\mathrm{in}} \cdot n_{\mathrm{out}}"
-                    r" + n_{\mathrm{out}}$", transform=bar_ax.get_yaxis_transform(), ha="right",
-                    va="center", fontsize=9.5)
+        n_cnn = len(count_layers(cnn, "cnn"))
+        formulas = (r"conv: $k \cdot k \cdot C_{\mathrm{in}} \cdot C_{\mathrm{out}}"
+                    r" + C_{\mathrm{out}}$" "\n"
+                    r"fc: $n_{\mathrm{in}} \cdot n_{\mathrm{out}} + n_{\mathrm{out}}$")
+        bar_ax.text(0.98, (ys[n_cnn - 1] + ys[n_cnn]) / 2, formulas, ha="right", va="center",
+                    transform=bar_ax.get_yaxis_transform(), fontsize=9.5)
         bar_ax.set_xscale("log")
         bar_ax.set_xlim(1, max(r.macs for r in rows) * 3)
         bar_ax.set_yticks(ys, [f"{r.model.upper()} {r.name}" for r in rows])

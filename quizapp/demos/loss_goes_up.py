@@ -179,8 +179,10 @@ class LossGoesUp(Demo):
         path_ax.set_ylim(-lim_y, lim_y)
         path_ax.set_title(tr(lang, "이차식 위의 경사하강법 경로",
                              "Gradient descent on a quadratic"))
-        path_ax.set_xlabel(tr(lang, "θ₁ (가파른 방향, λₘₐₓ)", r"$\theta_1$ (steep, $\lambda_{\max}$)"))
-        path_ax.set_ylabel(tr(lang, "θ₂ (완만한 방향, λₘᵢₙ)", r"$\theta_2$ (flat, $\lambda_{\min}$)"))
+        path_ax.set_xlabel(tr(lang, "θ₁ (가파른 방향, λₘₐₓ)",
+                              r"$\theta_1$ (steep, $\lambda_{\max}$)"))
+        path_ax.set_ylabel(tr(lang, "θ₂ (완만한 방향, λₘᵢₙ)",
+                              r"$\theta_2$ (flat, $\lambda_{\min}$)"))
         quad_ax.set_title(tr(lang, "이차식 손실", "Quadratic loss"))
         quad_ax.set_yscale("log")
         lines, curves = [], []

@@ -180,7 +180,8 @@ class SoftmaxCrossEntropy(Demo):
         sat_ax.set_ylim(1e-4, 2.0 / min(temp, 1.0))
         sat_ax.set_xlim(0, 1)
         sat_ax.set_xlabel(tr(lang, "정답 클래스의 예측 확률", "predicted prob. of the true class"))
-        sat_ax.set_ylabel(tr(lang, "정답 로짓의 |∂L/∂z|", r"$|\partial L/\partial z_{\mathrm{true}}|$"))
+        sat_ax.set_ylabel(tr(lang, "정답 로짓의 |∂L/∂z|",
+                             r"$|\partial L/\partial z_{\mathrm{true}}|$"))
         sat_ax.set_title(tr(lang, "포화: 틀렸는데 기울기가 작다",
                             "Saturation: wrong yet tiny gradient"), fontsize=10)
         sat_ax.legend(loc="lower center", fontsize=7.5)

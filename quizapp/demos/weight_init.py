@@ -183,7 +183,8 @@ class WeightInit(Demo):
         lines = {}
         for kind, (_, c) in INITS.items():
             # no Hangul in the legend's math labels, so they are math in both languages
-            label = PLOT_LABELS[kind].en if kind in ("xavier", "he") else PLOT_LABELS[kind].get(lang)
+            math = kind in ("xavier", "he")
+            label = PLOT_LABELS[kind].en if math else PLOT_LABELS[kind].get(lang)
             text = label + (" (std = 0)" if kind == "zero" else "")
             (lines[kind],) = std_ax.plot([], [], marker="o", markersize=3.5, color=c,
                                          linewidth=2.6 if kind == chosen else 1.3, label=text)

@@ -8,7 +8,6 @@ from blit_check import full_redraws
 from quizapp.demos.mnist_mlp import EVAL_EVERY, MnistMlp, code_snippet
 from quizapp.demos.runner import DemoRun
 
-
 LOOK_ALIKE = ((3, 5), (3, 8), (5, 8), (4, 9), (7, 9))
 
 
