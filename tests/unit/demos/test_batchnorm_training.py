@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from blit_check import full_redraws
 
-from quizapp.demos.batchnorm_training import STEPS_PER_FRAME, BatchNormTraining
+from quizapp.demos.batchnorm_training import BatchNormTraining
 from quizapp.demos.runner import DemoRun
 
 
@@ -35,11 +34,13 @@ def test_note_holds_on_the_default_run() -> None:
     acc = frame["val_acc"]["bn"][:, 1]
     assert frame["alive"]["bn"] and acc[-1] > 0.9 and acc.max() > 0.93
     assert frame["dead"]["bn"].max() < 0.05
-    # other seeds: the plain net is stuck at ln 10, a hidden layer all dead ReLUs
-    for seed in (1, 2):
-        other = last_frame(seed=seed)
-        assert plain_net_failed(other) and other["alive"]["plain"]
-        assert other["val_acc"]["bn"][-1, 1] > 0.9
+    # another seed: the plain net is stuck at ln 10, a hidden layer all dead ReLUs
+    other = last_frame(seed=1)
+    assert plain_net_failed(other) and other["alive"]["plain"]
+    assert other["val_acc"]["bn"][-1, 1] > 0.9
+
+
+def test_note_on_lower_rates_holds() -> None:
     # lr 1: the plain net learns (how far depends on rounding), less well than the BN net;
     # lr 0.2: both train well
     gentle = last_frame(lr=1.0)
@@ -47,30 +48,6 @@ def test_note_holds_on_the_default_run() -> None:
     assert gentle["smooth"]["plain"][-1] > gentle["smooth"]["bn"][-1]
     slow = last_frame(lr=0.2)
     assert min(slow["val_acc"][n][-1, 1] for n in ("plain", "bn")) > 0.9
-
-
-@pytest.mark.parametrize("seed", [0, 1])
-def test_at_a_high_learning_rate_bn_trains_and_the_plain_net_does_not(seed: int) -> None:
-    demo = BatchNormTraining()
-    frame = DemoRun(demo, demo.resolve({"lr": 2.0, "seed": seed})).run(50)
-    assert frame is not None and frame["step"] == 50 * STEPS_PER_FRAME
-    assert frame["alive"]["bn"]
-    bn_loss = frame["smooth"]["bn"][-1]
-    bn_acc = frame["val_acc"]["bn"][-1, 1]
-    assert bn_loss < 0.4 and bn_acc > 0.85
-    plain_loss = frame["smooth"]["plain"][-1]
-    plain_acc = frame["val_acc"]["plain"][-1, 1]
-    # the plain net diverged, or it is stuck near chance (loss ~ ln 10, accuracy ~ 10 %)
-    assert not frame["alive"]["plain"] or (plain_loss > 1.5 and plain_loss > 4 * bn_loss)
-    assert plain_acc < 0.3
-    assert np.isfinite(bn_loss)
-
-
-def test_at_a_gentle_learning_rate_both_train() -> None:
-    demo = BatchNormTraining()
-    frame = DemoRun(demo, demo.resolve({"lr": 0.2, "hidden": 64})).run(40)
-    assert frame is not None and all(frame["alive"].values())
-    assert frame["val_acc"]["plain"][-1, 1] > 0.75 and frame["val_acc"]["bn"][-1, 1] > 0.75
 
 
 def test_update_lets_the_live_window_blit() -> None:
