@@ -154,7 +154,7 @@ class Activations(Demo):
         "작고(로그 축), 시그모이드 망은 배우지 못해 손실이 두 클래스의 찍기 수준인 "
         "ln 2 ≈ 0.69에 머뭅니다. ReLU는 양수 구간의 도함수가 1이라 He 초기화와 함께 기울기가 "
         "층마다 약 10배 안에서 유지되고, ReLU 망은 학습됩니다(손실 0.06). 대신 학습률이 "
-        "크거나(여기서는 3: 유닛의 40%) 편향이 크게 음수로 밀리면(−1.5: 85%) 모든 입력에서 0을 "
+        "크거나(여기서는 3: 유닛의 약 40%) 편향이 크게 음수로 밀리면(−1.5: 85%) 모든 입력에서 0을 "
         "내는 '죽은' 유닛이 생깁니다. 그 유닛의 가중치는 기울기가 정확히 0이라 스스로 살아날 "
         "수 없습니다: 입력이 변하지 않는 첫 층의 죽은 유닛은 영영 죽은 채로 남고, 더 깊은 층의 "
         "유닛은 아래 층이 입력을 바꿔 줄 때만 돌아올 수 있습니다.",
@@ -164,7 +164,7 @@ class Activations(Demo):
         "the sigmoid net does not learn: its loss stays at ln 2 ≈ 0.69, chance for two "
         "classes. ReLU's derivative is 1 for positive inputs, so with He init the gradient "
         "stays within a factor of about 10 from layer to layer and the ReLU net learns (loss "
-        "0.06). But a large learning rate (3 here: 40 % of the units) or a strongly negative "
+        "0.06). But a large learning rate (3 here: about 40 % of the units) or a strongly negative "
         "bias shift (−1.5: 85 %) makes 'dead' units that output 0 for every input. Their own "
         "weights get exactly zero gradient, so they cannot revive themselves: a dead unit of "
         "the first layer, whose inputs never change, stays dead for good; a deeper one comes "
@@ -189,7 +189,7 @@ class Activations(Demo):
         Param("seed", Text("시드", "Seed"), "int", 0, low=0, high=99),
     )
     unit = Text("스텝", "step")
-    steps = 200  # the ReLU net has learned, the sigmoid net is still at ln 2
+    steps = 201  # steps 0 .. 200: the ReLU net has learned, the sigmoid net is still at ln 2
 
     @staticmethod
     def compared(values: Values) -> tuple[str, ...]:
@@ -317,7 +317,7 @@ class Activations(Demo):
         dead_legend = dead_ax.legend(list(dead_lines.values()), ["", ""], loc="upper left",
                                      fontsize=8)
         dead_ax.set_ylim(0, 1.02)
-        dead_ax.set_xlim(0, max(10, self.steps))  # grows in jumps past the headless length
+        dead_ax.set_xlim(0, self.steps - 1)  # the whole run; grows in jumps past it
         dead_ax.set_xlabel(tr(lang, "스텝 (전체 배치 SGD)", "step (full-batch SGD)"))
         dead_ax.set_ylabel(tr(lang, "죽은 유닛 비율", "fraction of dead units"))
         dead_ax.set_title(tr(lang, "죽은 ReLU (모든 입력에서 0)", "Dead ReLUs (0 on every input)"))
@@ -357,7 +357,7 @@ class Activations(Demo):
                          else tr(lang, " (발산)", " (diverged)"))
                 final = series[-1] if len(series) else float("nan")
                 dead_texts[k].set_text(f"lr = {lr_text[k]:g}: {final:.0%}{state}")
-            grow_limit(dead_ax, longest, "x")
+            grow_limit(dead_ax, longest - 1, "x")  # the last x is the length - 1
             return changing
 
         return update

@@ -92,7 +92,7 @@ class LossGoesUp(Demo):
         Param("seed", Text("시드", "Seed"), "int", 0, low=0, high=999),
     )
     unit = Text("스텝", "step")
-    steps = 100  # the run above 2/λ_max has left the picture (after ~75 steps)
+    steps = 101  # steps 0 .. 100; the run above 2/λ_max has left the picture (after ~75 steps)
 
     @staticmethod
     def rates(values: Values) -> tuple[float, ...]:

@@ -154,7 +154,7 @@ class OptimizerRace(Demo):
               low=-3.0, high=3.0),
     )
     unit = Text("스텝", "step")
-    steps = 150  # every racer but AdaGrad has reached the minimum
+    steps = 151  # steps 0 .. 150: every racer but AdaGrad has reached the minimum
 
     @staticmethod
     def start_point(values: Values) -> tuple[float, float]:
@@ -223,11 +223,11 @@ class OptimizerRace(Demo):
             (lines[name],) = contour_ax.plot([], [], color=color, linewidth=1.4, label=name)
             (heads[name],) = contour_ax.plot([], [], "o", color=color, markersize=5)
             (curves[name],) = loss_ax.plot([], [], color=color, linewidth=1.4, label=name)
-        legend = loss_ax.legend(loc="upper right", fontsize=8)
+        legend = loss_ax.legend(loc="center right", fontsize=8)
         texts = dict(zip(OPTIMIZERS, legend.get_texts(), strict=True))
         start_loss = float(surface.f(*self.start_point(values)))
         low = min(0.0, float(Z.min()))
-        loss_ax.set_xlim(0, self.steps)  # the whole run; grows in jumps past it
+        loss_ax.set_xlim(0, self.steps - 1)  # the whole run; grows in jumps past it
         loss_ax.set_ylim(low, max(start_loss, 1e-3) * 3)
         shown_alive: dict[str, bool] = dict.fromkeys(OPTIMIZERS, True)
         diverged_label = tr(lang, " (발산)", " (diverged)")

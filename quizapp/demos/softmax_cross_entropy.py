@@ -69,7 +69,7 @@ class SoftmaxCrossEntropy(Demo):
               high=10.0, log=True),
     )
     unit = Text("스텝", "step")
-    steps = 100  # cross-entropy fixed the mistake long ago; sigmoid + MSE is still stuck
+    steps = 101  # steps 0 .. 100: cross-entropy has long fixed the mistake, MSE still stuck
 
     def frames(self, values: Values) -> Iterator[Frame]:
         temp = float(values["temperature"])
@@ -158,7 +158,7 @@ class SoftmaxCrossEntropy(Demo):
         (mse_curve,) = curve_ax.plot([], [], color=ORANGE, linewidth=1.8,
                                      label=tr(lang, "시그모이드 + MSE", "sigmoid + MSE"))
         curve_ax.set_ylim(-0.02, 1.02)
-        curve_ax.set_xlim(0, max(20, self.steps))  # grows in jumps past the headless length
+        curve_ax.set_xlim(0, self.steps - 1)  # the whole run; grows in jumps past it
         curve_ax.set_xlabel(tr(lang, "스텝 (SGD)", "step (SGD)"))
         curve_ax.set_title(tr(lang, "정답 클래스의 예측 확률", "Predicted prob. of the true class"),
                            fontsize=10)
@@ -209,7 +209,7 @@ class SoftmaxCrossEntropy(Demo):
             n = len(frame["p_true"]["ce"])
             ce_curve.set_data(np.arange(n), frame["p_true"]["ce"])
             mse_curve.set_data(np.arange(n), frame["p_true"]["mse"])
-            grow_limit(curve_ax, n, "x")
+            grow_limit(curve_ax, n - 1, "x")  # the last x is the length - 1
             ce_dot.set_data([p[TRUE]], [max(abs(frame["grad_z_ce"][TRUE]), 1e-4)])
             mse_dot.set_data([frame["sigma"][TRUE]],
                              [max(abs(frame["grad_z_mse"][TRUE]), 1e-4)])

@@ -13,7 +13,7 @@ from quizapp.demos.runner import DemoRun
 def test_note_holds_on_the_default_run() -> None:
     run = DemoRun(Activations(), Activations.defaults(), limit=Activations.steps)
     frame = run.run(Activations.steps)
-    assert frame is not None and run.finished and frame["t"] == frame["step"] == 199
+    assert frame is not None and run.finished and frame["t"] == frame["step"] == 200
     _, dsigmoid = frame["curves"]["sigmoid"]
     assert 0.249 < dsigmoid.max() <= 0.25
     # at initialisation the sigmoid net's first-layer gradient is ~1e6 times below the last's

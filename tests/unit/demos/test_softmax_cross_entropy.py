@@ -19,7 +19,7 @@ def test_note_holds_on_the_default_run() -> None:
     run = DemoRun(demo(), demo.defaults(), limit=demo.steps)
     first = run.step()
     frame = run.run(demo.steps)
-    assert first is not None and frame is not None and run.finished and frame["t"] == 99
+    assert first is not None and frame is not None and run.finished and frame["t"] == 100
     q = np.eye(K)[TRUE]
     np.testing.assert_allclose(first["grad_s_ce"], first["p"] - q, atol=1e-12)
     # CE: starts below 0.0001 with a gradient of about -1, passes 0.9 within 14 steps
