@@ -1,8 +1,9 @@
 """Render every demo headless into ``docs/demos/`` and write the gallery page.
 
-Run: ``python docs/make_demo_gallery.py`` (about a minute). Each demo runs for its default
-number of steps with its default parameters; the page lists the id, both titles, the
-"what to notice" text and the command that reproduces the image.
+Run: ``python docs/make_demo_gallery.py`` (about a minute). Each demo runs as the live window
+does: its default parameters, until its ``steps`` frames or until it ends by itself; the page
+lists the id, both titles, where the run ended (in the demo's unit), the "what to notice" text
+and the command that reproduces the image.
 """
 
 from __future__ import annotations
@@ -31,11 +32,14 @@ def main() -> None:
     for demo_id, demo in DEMOS.items():
         image = OUT / f"{demo_id}.png"
         run = render_png(demo(), demo.defaults(), demo.steps, image, "ko")
-        print(f"{demo_id}: {run.count} steps{' (diverged)' if run.diverged else ''}")
+        end = f"{demo.unit.en} {run.progress:g}"
+        print(f"{demo_id}: {run.count} frames, ends at {end}"
+              f"{' (diverged)' if run.diverged else ''}")
         lines += [
             f"## {demo.title.en} — {demo.title.ko}",
             "",
-            f"`{demo_id}` · `python main.py demo {demo_id} --out {demo_id}.png`",
+            f"`{demo_id}` · {run.count} frames, ends at {end} · "
+            f"`python main.py demo {demo_id} --out {demo_id}.png`",
             "",
             f"![{demo.title.en}]({demo_id}.png)",
             "",
