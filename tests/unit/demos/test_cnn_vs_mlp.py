@@ -45,4 +45,4 @@ def test_parameter_counts_equal_the_hand_formulas() -> None:
 
 
 def test_frames_blit_with_steady_limits() -> None:
-    assert full_redraws(CnnVsMlp(), CnnVsMlp.defaults(), 6) == 0
+    assert full_redraws(CnnVsMlp(), CnnVsMlp.defaults(), 8) == 0
