@@ -78,17 +78,17 @@ class BatchNormTraining(Demo):
         "ReLU 앞 BatchNorm1d뿐입니다. 기본 학습률 2에서 BN 없는 망은 학습에 실패합니다: 처음 "
         "50 스텝 안에 손실이 폭발해 발산하거나(기본 시드), ln 10 ≈ 2.3에 갇힙니다(다른 시드들: "
         "한 은닉층의 ReLU가 모두 죽어 모든 이미지에 같은 예측을 내고, 정확도는 찍기 수준 "
-        "10%). 어느 쪽이 될지는 시드, 심지어 반올림 오차에 달려 있습니다. 층마다 입력의 크기를 "
+        "10%). 어느 쪽이 될지는 시드에 달려 있습니다. 층마다 입력의 크기를 "
         "다시 맞추는 BN 망은 같은 학습률로 검증 정확도 90% 넘게 학습됩니다. 학습률 1에서는 "
-        "BN 없는 망도 배우지만 BN 망보다 느리고 들쭉날쭉하며, 0.2에서는 둘 다 잘 학습됩니다.",
+        "BN 없는 망도 배우지만 BN 망보다 느리고, 0.2에서는 둘 다 잘 학습됩니다.",
         "Same MLP, same initial weights, same mini-batches, same SGD learning rate; the only "
         "difference is a BatchNorm1d before each hidden ReLU. At the default rate 2 the plain "
         "net fails: its loss explodes within the first 50 steps (default seed) or it gets "
         "stuck at ln 10 ≈ 2.3 (other seeds: every ReLU of a hidden layer has died, so it gives "
         "the same prediction for every image, at chance accuracy, 10 %); which of the two "
-        "happens depends on the seed, even on rounding. The BN net, which re-normalises every "
+        "happens depends on the seed. The BN net, which re-normalises every "
         "layer's inputs, trains to over 90 % validation accuracy at the same rate. At rate 1 "
-        "the plain net does learn, but more slowly and erratically than the BN net; at 0.2 "
+        "the plain net does learn, but more slowly than the BN net; at 0.2 "
         "both train well.",
     )
     params = (
