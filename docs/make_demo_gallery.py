@@ -1,10 +1,9 @@
 """Render every demo headless into ``docs/demos/`` and write the gallery page.
 
-Run: ``python docs/make_demo_gallery.py`` (about a minute). Each demo runs for its default
-number of steps with its default parameters; the page lists the id, both titles, the
-"what to notice" text and the command that reproduces the image. Give demo ids
-(``python docs/make_demo_gallery.py kmeans pca``) to render only those images; the page is
-always written for the whole catalogue.
+Run: ``python docs/make_demo_gallery.py`` (about a minute). Each demo runs as the live window
+does: its default parameters, until its ``steps`` frames or until it ends by itself; the page
+lists the id, both titles, where the run ended (in the demo's unit), the "what to notice" text
+and the command that reproduces the image.
 """
 
 from __future__ import annotations
@@ -19,10 +18,7 @@ from quizapp.demos import DEMOS, render_png
 OUT = Path(__file__).resolve().parent / "demos"
 
 
-def main(only: list[str]) -> None:
-    unknown = set(only) - set(DEMOS)
-    if unknown:
-        raise SystemExit(f"unknown demo ids: {', '.join(sorted(unknown))}")
+def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     lines = [
         "# Demo gallery",
@@ -35,13 +31,15 @@ def main(only: list[str]) -> None:
     ]
     for demo_id, demo in DEMOS.items():
         image = OUT / f"{demo_id}.png"
-        if not only or demo_id in only:
-            run = render_png(demo(), demo.defaults(), demo.steps, image, "ko")
-            print(f"{demo_id}: {run.count} steps{' (diverged)' if run.diverged else ''}")
+        run = render_png(demo(), demo.defaults(), demo.steps, image, "ko")
+        end = f"{demo.unit.en} {run.progress:g}"
+        print(f"{demo_id}: {run.count} frames, ends at {end}"
+              f"{' (diverged)' if run.diverged else ''}")
         lines += [
             f"## {demo.title.en} — {demo.title.ko}",
             "",
-            f"`{demo_id}` · `python main.py demo {demo_id} --out {demo_id}.png`",
+            f"`{demo_id}` · {run.count} frames, ends at {end} · "
+            f"`python main.py demo {demo_id} --out {demo_id}.png`",
             "",
             f"![{demo.title.en}]({demo_id}.png)",
             "",
@@ -54,4 +52,4 @@ def main(only: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()

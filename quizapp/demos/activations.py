@@ -126,6 +126,11 @@ def dead_mask(net: Sequential, X: np.ndarray) -> np.ndarray:
     return np.concatenate([(h1 <= 0).all(axis=0), (h2 <= 0).all(axis=0)])
 
 
+def _per_layer(mask: np.ndarray) -> tuple[float, float]:
+    """The share of dead units in each of the two hidden layers."""
+    return float(mask[:DYING_WIDTH].mean()), float(mask[DYING_WIDTH:].mean())
+
+
 def dead_units_grad(net: Sequential, mask: np.ndarray) -> float:
     """Largest |gradient| of the incoming weights and bias of the units in ``mask``."""
     biggest = 0.0
@@ -144,17 +149,26 @@ class Activations(Demo):
     title = Text("활성화 함수, 기울기 소실, 죽은 ReLU",
                  "Activation functions, vanishing gradients, dying ReLUs")
     notice = Text(
-        "시그모이드의 도함수는 최대 0.25라서, 깊은 시그모이드 망에서는 층을 거슬러 갈수록 "
-        "기울기가 곱해져 첫 층의 기울기 노름이 마지막 층보다 수천~수백만 배 작습니다(로그 축). "
-        "ReLU는 양수 구간의 도함수가 1이라 He 초기화와 함께 기울기가 층마다 비슷하게 유지됩니다. "
-        "대신 학습률이 크거나 편향이 크게 음수로 밀리면 모든 입력에서 0을 내는 '죽은' 유닛이 "
-        "생기고, 그 유닛의 기울기는 정확히 0이라 다시 살아나지 않습니다.",
+        "시그모이드의 도함수는 최대 0.25라서, 깊은 시그모이드 망에서는 층을 거슬러 갈수록 작은 "
+        "값이 곱해집니다: 초기화 직후(점선) 첫 층의 기울기 노름이 마지막 층보다 약 백만 배 "
+        "작고(로그 축), 시그모이드 망은 배우지 못해 손실이 두 클래스의 찍기 수준인 "
+        "ln 2 ≈ 0.69에 머뭅니다. ReLU는 양수 구간의 도함수가 1이라 He 초기화와 함께 기울기가 "
+        "층마다 약 10배 안에서 유지되고, ReLU 망은 학습됩니다(손실 0.06). 대신 학습률이 "
+        "크거나(여기서는 3: 유닛의 약 40%) 편향이 크게 음수로 밀리면(−1.5: 85%) 모든 입력에서 0을 "
+        "내는 '죽은' 유닛이 생깁니다. 그 유닛의 가중치는 기울기가 정확히 0이라 스스로 살아날 "
+        "수 없습니다: 입력이 변하지 않는 첫 층의 죽은 유닛은 영영 죽은 채로 남고, 더 깊은 층의 "
+        "유닛은 아래 층이 입력을 바꿔 줄 때만 돌아올 수 있습니다.",
         "The sigmoid's derivative is at most 0.25, so in a deep sigmoid net the backward pass "
-        "multiplies small factors layer after layer: the first layer's gradient norm is "
-        "thousands to millions of times below the last layer's (log axis). ReLU's derivative "
-        "is 1 for positive inputs, so with He init the gradient stays similar across layers. "
-        "But a large learning rate or a strongly negative bias shift makes 'dead' units that "
-        "output 0 for every input; their gradient is exactly 0, so they never recover.",
+        "multiplies small factors layer after layer: at initialisation (dotted) the first "
+        "layer's gradient norm is about a million times below the last layer's (log axis), and "
+        "the sigmoid net does not learn: its loss stays at ln 2 ≈ 0.69, chance for two "
+        "classes. ReLU's derivative is 1 for positive inputs, so with He init the gradient "
+        "stays within a factor of about 10 from layer to layer and the ReLU net learns (loss "
+        "0.06). But a large learning rate (3 here: about 40 % of the units) or a strongly negative "
+        "bias shift (−1.5: 85 %) makes 'dead' units that output 0 for every input. Their own "
+        "weights get exactly zero gradient, so they cannot revive themselves: a dead unit of "
+        "the first layer, whose inputs never change, stays dead for good; a deeper one comes "
+        "back only if the layers below change its inputs.",
     )
     params = (
         Param("activation", Text("곡선과 비교할 활성화 함수", "Activation to plot and compare"),
@@ -174,7 +188,8 @@ class Activations(Demo):
               "float", 0.0, low=-3.0, high=1.0),
         Param("seed", Text("시드", "Seed"), "int", 0, low=0, high=99),
     )
-    steps = 200
+    unit = Text("스텝", "step")
+    steps = 201  # steps 0 .. 200: the ReLU net has learned, the sigmoid net is still at ln 2
 
     @staticmethod
     def compared(values: Values) -> tuple[str, ...]:
@@ -205,20 +220,24 @@ class Activations(Demo):
             for k, net in dying.items()}
         masks = {k: dead_mask(net, X) for k, net in dying.items()}
         dead = {k: Trace(256) for k in lrs}
+        dead_layers = {k: Trace(256, 2) for k in lrs}  # the share per hidden layer
         for k in lrs:
             dead[k].append(float(masks[k].mean()))
+            dead_layers[k].append(*_per_layer(masks[k]))
         dying_loss = dict.fromkeys(lrs, float("nan"))
         alive = dict.fromkeys(lrs, True)
         dead_grad = 0.0
         step = 0
         while True:
             yield {
+                "t": step,
                 "step": step,
                 "curves": shapes,
                 "deep_norms": dict(deep_norms),
                 "first_norms": dict(first_norms),
                 "deep_loss": dict(deep_loss),
                 "dead": {k: tr.view() for k, tr in dead.items()},
+                "dead_layers": {k: tr.view() for k, tr in dead_layers.items()},
                 "dying_loss": dict(dying_loss),
                 "dying_alive": dict(alive),
                 "dead_units_grad": dead_grad,
@@ -243,6 +262,7 @@ class Activations(Demo):
                     continue
                 dying_loss[k] = metrics.loss
                 dead[k].append(float(masks[k].mean()))
+                dead_layers[k].append(*_per_layer(masks[k]))
 
     def draw(self, figure: Figure, values: Values, lang: str) -> Update:
         key = values["activation"]
@@ -297,7 +317,7 @@ class Activations(Demo):
         dead_legend = dead_ax.legend(list(dead_lines.values()), ["", ""], loc="upper left",
                                      fontsize=8)
         dead_ax.set_ylim(0, 1.02)
-        dead_ax.set_xlim(0, max(10, self.steps))  # grows in jumps past the headless length
+        dead_ax.set_xlim(0, self.steps - 1)  # the whole run; grows in jumps past it
         dead_ax.set_xlabel(tr(lang, "스텝 (전체 배치 SGD)", "step (full-batch SGD)"))
         dead_ax.set_ylabel(tr(lang, "죽은 유닛 비율", "fraction of dead units"))
         dead_ax.set_title(tr(lang, "죽은 ReLU (모든 입력에서 0)", "Dead ReLUs (0 on every input)"))
@@ -337,7 +357,7 @@ class Activations(Demo):
                          else tr(lang, " (발산)", " (diverged)"))
                 final = series[-1] if len(series) else float("nan")
                 dead_texts[k].set_text(f"lr = {lr_text[k]:g}: {final:.0%}{state}")
-            grow_limit(dead_ax, longest, "x")
+            grow_limit(dead_ax, longest - 1, "x")  # the last x is the length - 1
             return changing
 
         return update

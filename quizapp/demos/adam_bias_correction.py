@@ -103,15 +103,16 @@ class AdamBiasCorrection(Demo):
         "m과 v는 0에서 시작하므로 초반에는 0 쪽으로 치우칩니다: 첫 스텝에 m = (1−β1)g, "
         "v = (1−β2)g². 보정하면 m̂ = g, √v̂ = |g|라서 첫 스텝 크기가 정확히 lr입니다. "
         "보정을 끄면 첫 스텝은 lr·(1−β1)/√(1−β2)이고, 기본값 β=(0.9, 0.999)에서는 "
-        "작아지는 게 아니라 3.16배로 커지며(v가 m보다 더 치우침), 기울기가 일정하면 "
-        "t≈12에서 약 6.6배까지 커졌다가 수천 스텝에 걸쳐 1로 돌아옵니다. β2를 0.9로 "
-        "낮추면 반대로 0.32배로 작아집니다.",
+        "작아지는 게 아니라 3.16배로 커집니다(v가 m보다 더 치우침). 기울기가 일정하면 "
+        "t≈12에서 약 6.6배까지 커지고, t=100에서도 아직 3.2배이며, 수천 스텝이 지나야 "
+        "1배로 돌아옵니다. β2를 0.9로 낮추면 반대로 첫 스텝이 0.32배로 작아집니다.",
         "m and v start at 0, so early on they are biased towards 0: at step 1 m = (1−β1)g and "
         "v = (1−β2)g². With correction m̂ = g and √v̂ = |g|, so the first step is exactly lr. "
         "Without it the first step is lr·(1−β1)/√(1−β2): with the default β = (0.9, 0.999) "
-        "that is not tiny but 3.16 times too large (v is biased more than m), and for a "
-        "constant gradient it grows to about 6.6·lr near t ≈ 12 before settling to lr over "
-        "thousands of steps. Lower β2 to 0.9 and the first step shrinks to 0.32·lr instead.",
+        "that is not tiny but 3.16 times too large (v is biased more than m). For a constant "
+        "gradient it grows to about 6.6·lr near t ≈ 12, is still 3.2·lr at t = 100 and "
+        "settles to lr only after thousands of steps. Lower β2 to 0.9 and the first step "
+        "shrinks to 0.32·lr instead.",
     )
     params = (
         Param("problem", Text("문제", "Problem"), "choice", "constant", choices=(
@@ -127,7 +128,8 @@ class AdamBiasCorrection(Demo):
               low=0.5, high=0.9999),
         Param("seed", Text("시드 (숫자 MLP)", "Seed (digits MLP)"), "int", 0, low=0, high=999),
     )
-    steps = 100
+    unit = Text("스텝", "step")
+    steps = 100  # past the peak near t = 12 and far into the slow return
 
     def frames(self, values: Values) -> Iterator[Frame]:
         lr = values["lr"]
@@ -155,6 +157,7 @@ class AdamBiasCorrection(Demo):
             moments.append(g, m, m / (1.0 - b1**t), math.sqrt(v),
                            math.sqrt(v / (1.0 - b2**t)))
             yield {
+                "t": t,
                 "step": t,
                 "ratio": {k: tr_.view() for k, tr_ in ratio.items()},
                 "travelled": {k: tr_.view() for k, tr_ in travelled.items()},
@@ -180,10 +183,10 @@ class AdamBiasCorrection(Demo):
         (ratio_on,) = step_ax.plot([], [], "o-", ms=3, color=COLORS[ON], label=label_on)
         (ratio_off,) = step_ax.plot([], [], "o-", ms=3, color=COLORS[OFF], label=label_off)
         first = uncorrected_ratio(1, b1, b2)
-        step_ax.text(0.97, 0.97, tr(lang, "t=1, 보정 끔:\n", "t=1, correction off:\n")
+        step_ax.text(0.97, 0.68, tr(lang, "t=1, 보정 끔:\n", "t=1, correction off:\n")
                      + f"(1−β1)/√(1−β2) = {float(first):.3g}", transform=step_ax.transAxes,
                      ha="right", va="top", fontsize=9, color=COLORS[OFF])
-        step_ax.legend(loc="lower right", fontsize=8)
+        step_ax.legend(loc="upper right", fontsize=8)
 
         mom_ax.set_title(tr(lang, "가중치 하나의 m, v\n(보정 켠 실행)",
                             "m and v of one weight\n(corrected run)"))
@@ -197,8 +200,8 @@ class AdamBiasCorrection(Demo):
         mom_ax.axhline(0.0, color="black", lw=0.6)
         mom_ax.legend(loc="lower right", fontsize=9, ncols=2)
 
-        dist_ax.set_title(tr(lang, "출발점에서 이동한 거리\nRMS(θ_t − θ_0) / lr",
-                             "Distance from the start\nRMS(θ_t − θ_0) / lr"))
+        dist_ax.set_title(tr(lang, "출발점에서 이동한 거리\n", "Distance from the start\n")
+                          + r"RMS$(\theta_t - \theta_0)$ / lr")
         (dist_on,) = dist_ax.plot([], [], color=COLORS[ON], lw=1.8, label=label_on)
         (dist_off,) = dist_ax.plot([], [], color=COLORS[OFF], lw=1.8, label=label_off)
         dist_ax.legend(loc="upper left", fontsize=8)

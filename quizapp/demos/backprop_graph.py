@@ -92,12 +92,14 @@ class BackpropGraph(Demo):
         "순전파는 입력에서 출력으로 노드 값을 계산하고, 역전파는 ∂f/∂f = 1에서 시작해 각 노드의 "
         "국소 미분을 곱해 갑니다(연쇄 법칙). 덧셈 노드는 기울기를 그대로 나눠 주고, 곱셈 노드는 "
         "상대 입력값을 곱해 주며, 시그모이드는 σ(w)(1−σ(w))를 곱합니다. 마지막에 중앙 차분 "
-        "(f(v+h) − f(v−h))/2h과 비교하면 모든 기울기가 소수점 아래 여러 자리까지 일치합니다.",
+        "(f(v+h) − f(v−h))/2h과 비교하면 모든 기울기가 소수점 아래 열 자리 가까이 일치합니다"
+        "(h = 10⁻⁵에서 차이 10⁻¹⁰ 미만).",
         "The forward pass computes node values from inputs to output; the backward pass starts "
         "at ∂f/∂f = 1 and multiplies each node's local derivative (the chain rule). An add node "
         "passes the gradient through unchanged, a multiply node scales it by the other input, "
         "and the sigmoid multiplies by σ(w)(1−σ(w)). At the end every gradient is compared with "
-        "the central difference (f(v+h) − f(v−h))/2h and agrees to many decimal places.",
+        "the central difference (f(v+h) − f(v−h))/2h and agrees to about ten decimal places "
+        "(differences below 10⁻¹⁰ with h = 10⁻⁵).",
     )
     params = (
         Param("x", Text("입력 x", "Input x"), "float", 3.0, low=-5.0, high=5.0),
@@ -107,7 +109,9 @@ class BackpropGraph(Demo):
         Param("h", Text("수치 미분 간격 h", "Numerical step h"), "float", 1e-5, low=1e-9,
               high=0.5, log=True),
     )
-    steps = 14
+    #: a frame is one stage: the inputs, one node forward, one node backward, the check
+    unit = Text("단계", "stage")
+    steps = 14  # 1 + 4 forward + 8 backward + 1 check: the generator ends there
 
     def frames(self, values: Values) -> Iterator[Frame]:
         inputs = {k: float(values[k]) for k in INPUTS}
@@ -118,11 +122,13 @@ class BackpropGraph(Demo):
         shown_g: dict[str, float] = {}
         common = {"analytic": g, "numeric": num, "values": v}
         log: list[str] = []
+        stage = [0]
 
         def frame(phase: str, current: str | None, note: str) -> Frame:
             if note:
                 log.append(note)
-            return {**common, "phase": phase, "current": current, "note": note,
+            stage[0] += 1
+            return {**common, "t": stage[0], "phase": phase, "current": current, "note": note,
                     "log": list(log), "shown_values": dict(shown_v),
                     "shown_grads": dict(shown_g)}
 

@@ -53,9 +53,10 @@ class _Run:
         self.reached: tuple[float, int, float] | None = None  # (epochs, updates, seconds)
 
     def advance_to(self, examples: int) -> None:
-        """Take updates until at least ``examples`` examples have been used."""
+        """Take every update that ends within the first ``examples`` examples (an update counts
+        once its whole batch has been seen, so no run is ever ahead of the others)."""
         start = time.perf_counter()
-        while self.seen < examples:
+        while self.seen + min(self.batch, N_TRAIN - self.seen % N_TRAIN) <= examples:
             event = next(self.fit)
             while not isinstance(event, StepMetrics):
                 event = next(self.fit)
@@ -72,18 +73,24 @@ class BatchSize(Demo):
     id = "batch-size"
     title = Text("배치 크기: 1부터 전체 배치까지", "Batch size: from 1 to the full batch")
     notice = Text(
-        "네 실행은 같은 MLP·같은 학습률의 SGD이고 배치 크기만 다릅니다. 가로축은 본 "
-        "예제 수(에포크)입니다. 배치 1의 미니배치 손실은 예제마다 크게 튀고, 전체 배치의 "
+        "네 실행은 같은 MLP·같은 학습률의 SGD이고 배치 크기만 다릅니다. 가로축은 에포크(본 "
+        "예제 수 ÷ 1000)입니다. 배치 1의 미니배치 손실은 예제마다 크게 튀고, 전체 배치의 "
         "손실은 매끄럽습니다. 에포크당 업데이트 수는 ceil(n/B)라서 배치 1은 한 에포크에 "
         "1000번 움직이고 전체 배치는 한 번뿐이므로, 같은 학습률이면 작은 배치가 훨씬 적은 "
-        "에포크로 목표 정확도에 닿습니다. 대신 업데이트 한 번이 작아 벡터화 이득이 적고, "
-        "큰 배치는 보통 학습률을 키워야 합니다.",
+        "에포크로 목표 정확도에 닿습니다(B = 1은 약 0.55 에포크, B = 16은 약 4.6 에포크, "
+        "B = 128과 전체 배치는 8 에포크 안에 못 닿음). 대신 예제당 계산 시간은 배치 1이 "
+        "수십 배 느리고(16개나 128개짜리 업데이트도 1개짜리보다 별로 오래 걸리지 않음), 큰 "
+        "배치는 더 큰 학습률이 필요합니다: 학습률 0.5에서는 B = 128도 목표에 닿고 배치 1은 "
+        "학습이 무너집니다.",
         "The four runs are SGD on the same MLP with the same learning rate; only the batch "
-        "size differs. The x-axis is examples seen (epochs). The batch-1 loss jumps from "
-        "example to example while the full-batch loss is smooth. Updates per epoch are "
+        "size differs. The x-axis is epochs (examples seen ÷ 1000). The batch-1 loss jumps "
+        "from example to example while the full-batch loss is smooth. Updates per epoch are "
         "ceil(n/B): batch 1 moves 1000 times per epoch, the full batch once, so at the same "
-        "rate small batches reach the target accuracy in far fewer epochs - but each update "
-        "uses the hardware less efficiently, and large batches usually need a larger rate.",
+        "rate small batches reach the target accuracy in far fewer epochs (B = 1 after about "
+        "0.55 epochs, B = 16 after about 4.6; B = 128 and the full batch not within 8). But "
+        "per example batch 1 is tens of times slower to compute (an update on 16 or 128 "
+        "examples takes little longer than on one), and large batches need a larger rate: at "
+        "lr 0.5 B = 128 reaches the target too, while batch 1 breaks down.",
     )
     params = (
         Param("lr", Text("학습률 (모든 배치 크기 공통)", "Learning rate (all batch sizes)"),
@@ -92,7 +99,8 @@ class BatchSize(Demo):
               low=0.3, high=0.95),
         Param("seed", Text("시드", "Seed"), "int", 0, low=0, high=999),
     )
-    steps = 320
+    unit = Text("에포크", "epoch")
+    steps = 321  # 8 epochs: every batch size has had 8 epochs of data, the full batch 8 updates
 
     def frames(self, values: Values) -> Iterator[Frame]:
         seed = int(values["seed"])
@@ -113,6 +121,7 @@ class BatchSize(Demo):
                     run.reached = (run.seen / N_TRAIN, run.updates, run.seconds)
             losses = [r.batch_loss.view()[-1:] for r in runs.values()]
             yield {
+                "t": frame_no * EXAMPLES_PER_FRAME / N_TRAIN,
                 "epochs": frame_no * EXAMPLES_PER_FRAME / N_TRAIN,
                 "val_at": {b: t.view() for b, t in val_at.items()},
                 "val_acc": {b: t.view() for b, t in val_acc.items()},
@@ -151,7 +160,7 @@ class BatchSize(Demo):
         legend = loss_ax.legend(loc="upper right", fontsize=8, markerscale=3)
         legend.legend_handles[0].set_alpha(1.0)
         for ax in (loss_ax, acc_ax):
-            ax.set_xlabel(tr(lang, "본 예제 수 (에포크)", "examples seen (epochs)"))
+            ax.set_xlabel(tr(lang, "에포크 (본 예제 수 ÷ 1000)", "epochs (examples seen ÷ 1000)"))
             ax.grid(alpha=0.3)
 
         bar_ax.set_title(tr(lang, "에포크당 업데이트 수 = ceil(n/B)",
@@ -178,9 +187,9 @@ class BatchSize(Demo):
             return tr(lang, f"목표 도달: {ep:.2g} 에포크, 업데이트 {upd}회, {sec:.2f}초",
                       f"target: {ep:.2g} epochs, {upd} updates, {sec:.2f} s")
 
-        # start with room for a default-length run (8 epochs; the full batch runs ahead by up
-        # to one epoch); single-example losses spread up to ~5.4 as the net grows confident
-        epochs = self.steps * EXAMPLES_PER_FRAME / N_TRAIN
+        # start with room for a default-length run (8 epochs); single-example losses spread up
+        # to ~5.4 as the net grows confident
+        epochs = (self.steps - 1) * EXAMPLES_PER_FRAME / N_TRAIN
         fit_x = [PresetLimits(ax, "x", (0.0, epochs), jump=2.0) for ax in (loss_ax, acc_ax)]
         fit_loss = PresetLimits(loss_ax, "y", (0.0, 5.5), jump=1.3)
         changed: list[Artist] = [*curves.values(), *accs.values(), *marks.values(),
@@ -194,9 +203,8 @@ class BatchSize(Demo):
                 reached = frame["reached"][b]
                 marks[b].set_data(([reached[0]], [values["target"]]) if reached else ([], []))
                 notes[b].set_text(note(frame, b))
-            right = max(1.0, *(float(v[-1]) for v in frame["val_at"].values()))
             for limits in fit_x:
-                limits(0.0, right)
+                limits(0.0, max(1.0, frame["t"]))
             every = np.concatenate([v for v in frame["batch_loss"].values() if len(v)] or [[1.0]])
             every = every[np.isfinite(every)]
             top = float(np.percentile(every, 99.5)) if len(every) else 3.0

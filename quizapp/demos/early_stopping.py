@@ -17,7 +17,7 @@ import numpy as np
 from quizapp.content.model import Text
 from quizapp.demos._regularization import EXTRA, HUGE_EPOCHS, WITH, WITHOUT, next_epoch
 from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values, finite, tr
-from quizapp.demos.plotting import FitLimits
+from quizapp.demos.plotting import FitLimits, grow_limit
 from quizapp.trainer import (
     Adam,
     DataLoader,
@@ -59,16 +59,17 @@ class EarlyStoppingDemo(Demo):
     id = "early-stopping"
     title = Text("과적합과 조기 종료, L2 규제", "Overfitting, early stopping and L2")
     notice = Text(
-        "훈련 손실은 계속 내려가지만 검증 손실은 최저점을 지나 다시 올라갑니다(과적합). "
-        "조기 종료는 검증 손실이 patience 에포크 동안 나아지지 않으면 멈추므로, 최저 에포크 + "
-        "patience 에서 멈추고 최적 가중치를 되돌립니다(초록 곡선). L2 규제(weight_decay λ: "
-        "기울기에 λ·w를 더함)는 가중치를 작게 유지해 곡선이 잡음을 덜 따라가고, 훈련·검증 "
-        "격차가 줄어듭니다.",
-        "Training loss keeps falling, but validation loss passes a minimum and rises again "
-        "(overfitting). Early stopping halts when the validation loss has not improved for "
-        "patience epochs, i.e. at best epoch + patience, and restores the best weights (green "
-        "curve). An L2 penalty (weight_decay λ adds λ·w to every gradient) keeps the weights "
-        "small, so the fit follows the noise less and the train–validation gap shrinks.",
+        "훈련 손실은 계속 내려가지만 검증 손실은 최저점(89 에포크)을 지나 다시 올라갑니다"
+        "(과적합). 조기 종료는 검증 손실이 patience 에포크 동안 나아지지 않으면 멈추므로 최저 "
+        "에포크 + patience(89 + 50 = 139)에서 멈추고, 최적 가중치를 되돌립니다(초록). L2 "
+        "규제(weight_decay λ: 기울기에 λ·w를 더함)는 가중치를 작게 유지해(노름 15.5 대신 5.7) "
+        "곡선이 잡음을 덜 따라가고, 검증−훈련 격차가 절반쯤으로 줄어듭니다(0.14 대신 0.08).",
+        "Training loss keeps falling, but validation loss passes a minimum (epoch 89) and "
+        "rises again (overfitting). Early stopping halts when the validation loss has not "
+        "improved for patience epochs, i.e. at best epoch + patience (89 + 50 = 139), and "
+        "restores the best weights (green). An L2 penalty (weight_decay λ adds λ·w to every "
+        "gradient) keeps the weights small (norm 5.7 instead of 15.5), so the fit follows the "
+        "noise less and the validation−training gap is about half as large (0.08 vs 0.14).",
     )
     params = (
         Param("patience", Text("patience (에포크)", "Patience (epochs)"), "int", 50,
@@ -81,7 +82,8 @@ class EarlyStoppingDemo(Demo):
               low=1e-3, high=5e-2, log=True),
         Param("seed", Text("시드", "Seed"), "int", 0, low=0, high=99),
     )
-    steps = 200  # frames of EPOCHS_PER_FRAME epochs
+    unit = Text("에포크", "epoch")
+    steps = 60  # frames of EPOCHS_PER_FRAME epochs: 300, well past the stop (139 by default)
 
     def frames(self, values: Values) -> Iterator[Frame]:
         seed = values["seed"]
@@ -124,7 +126,11 @@ class EarlyStoppingDemo(Demo):
                 fits[name] = nets[name](grid)[:, 0]
                 nets[name].train()
             yield {
+                "t": epoch,
                 "epoch": epoch,
+                "w_norm": {n: float(np.sqrt(sum(float(np.sum(p.data**2))
+                                                for p in nets[n].parameters())))
+                           for n in RUNS},
                 "train": {n: t.view() for n, t in train.items()},
                 "val": {n: t.view() for n, t in val.items()},
                 "best_epoch": stopper.best_epoch + 1,  # EarlyStopping counts from 0
@@ -161,7 +167,9 @@ class EarlyStoppingDemo(Demo):
                                     label=tr(lang, "조기 종료 시점", "early stop"))
         (restored,) = loss_ax.plot([], [], "*", color=EXTRA, ms=13,
                                    label=tr(lang, "되돌린 최적 가중치", "restored best weights"))
-        loss_legend = loss_ax.legend(loc="center right", fontsize=8)
+        # below the plot: inside it would cover the curves somewhere during a run
+        loss_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.11), ncols=3,
+                                     fontsize=8)
         info = loss_ax.text(0.98, 0.97, "", transform=loss_ax.transAxes, ha="right", va="top",
                             fontsize=9,
                             bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "#ccc"})
@@ -185,12 +193,13 @@ class EarlyStoppingDemo(Demo):
                                                   "early stopped (best weights)"))
         fit_ax.legend(loc="lower right", fontsize=8)
         fit_ax.set_xlim(-1.1, 1.1)
+        fit_ax.set_xticks([-1.0, -0.5, 0.0, 0.5, 1.0])
 
-        loss_x, loss_y = FitLimits(loss_ax, "x"), FitLimits(loss_ax, "y", slack=0.3)
-        # the data points and the axes' limits of the right panel are fixed for a run; the
-        # curves run under the loss legend, so it is redrawn over them
+        loss_ax.set_xlim(0, self.steps * EPOCHS_PER_FRAME)  # the whole run; grows past it
+        loss_y = FitLimits(loss_ax, "y", slack=0.3)
+        # the data points and the axes' limits of the right panel are fixed for a run
         changed = [val_lines["plain"], train_lines["plain"], val_lines["l2"], train_lines["l2"],
-                   best_line, stop_line, restored, info, loss_legend, *curves.values()]
+                   best_line, stop_line, restored, info, *curves.values()]
 
         def update(frame: Frame) -> list[Artist]:
             epochs = np.arange(1, frame["epoch"] + 1)
@@ -204,7 +213,7 @@ class EarlyStoppingDemo(Demo):
             everything = everything[np.isfinite(everything) & (everything > 0)]
             if len(everything):
                 loss_y.show(everything.min() / 1.5, everything.max() * 1.5)
-            loss_x.show(0, max(20, frame["epoch"]))
+            grow_limit(loss_ax, frame["epoch"])
             best, stop = frame["best_epoch"], frame["stop_epoch"]
             best_line.set_xdata([best, best])
             lines = [tr(lang, f"최저 검증 에포크: {best}", f"best epoch: {best}")]

@@ -102,19 +102,23 @@ class InputNormalization(Demo):
     title = Text("입력 정규화: 원시 특성 vs 표준화 특성",
                  "Input normalisation: raw vs standardised features")
     notice = Text(
-        "두 번째 특성의 스케일이 크면 손실의 등고선이 가늘고 긴 타원이 됩니다(헤시안 "
-        "고유값 비가 약 스케일²). 안정적인 학습률은 가파른 방향이 정하고(η < 2/λ_max), "
-        "그러면 완만한 방향은 스텝마다 조금씩만 움직여 수렴에 수백~수천 스텝이 걸립니다. "
-        "표준화하면 등고선이 거의 원이 되어 같은 상대 학습률로 몇 스텝 만에 수렴합니다. "
-        "고정 학습률의 최적값은 2/(λ_max+λ_min)이고, 배수를 2 가까이 올리면 둥근 문제도 "
-        "진동하며, 2를 넘으면 둘 다 발산합니다.",
-        "When the second feature's scale is large, the loss contours are long thin ellipses "
-        "(the Hessian's eigenvalue ratio is about scale²). The steep direction sets the stable "
-        "rate (η < 2/λ_max), so the flat direction moves only a little per step and "
-        "convergence takes hundreds to thousands of steps. Standardised, the contours are "
-        "nearly circles and the same relative rate converges in a few steps. The best fixed "
-        "rate is 2/(λ_max+λ_min); near a multiple of 2 even the round problem oscillates, and "
-        "above 2 both diverge.",
+        "두 번째 특성이 첫 번째보다 10배 크면 원시 특성의 손실 등고선은 가늘고 긴 타원이 "
+        "됩니다: 헤시안 고유값 비 κ = λₘₐₓ/λₘᵢₙ이 106으로 약 스케일²입니다. 안정적인 학습률은 "
+        "가파른 방향이 정하므로(η < 2/λₘₐₓ) 완만한 방향으로는 스텝마다 조금씩만 움직여, 원시 "
+        "실행은 수렴(초과 손실이 처음의 10⁻⁶ 아래)에 709 스텝이 걸립니다. 표준화하면 κ = 1.1로 "
+        "등고선이 거의 원이 되어 같은 상대 학습률로 4 스텝 만에 수렴합니다. 고정 학습률의 "
+        "최적값은 2/(λₘₐₓ+λₘᵢₙ), 즉 η·λₘₐₓ = 2κ/(κ+1)입니다: 원시 문제는 약 1.98(그러면 약 "
+        "370 스텝), 표준화 문제는 약 1.05이고, 표준화 문제는 η·λₘₐₓ = 1.9에서 이미 최솟값을 "
+        "넘나들며 진동합니다. 2를 넘으면 둘 다 발산합니다.",
+        "The second feature is 10 times larger than the first, so the raw loss contours are "
+        "long thin ellipses: the Hessian's eigenvalue ratio κ = λₘₐₓ/λₘᵢₙ is 106, about "
+        "scale². The steep direction sets the stable rate (η < 2/λₘₐₓ), so along the flat "
+        "direction each step moves only a little and the raw run needs 709 steps to converge "
+        "(excess loss below 10⁻⁶ of the start). Standardised, κ = 1.1: the contours are nearly "
+        "circles and the same relative rate converges in 4 steps. The best fixed rate is "
+        "2/(λₘₐₓ+λₘᵢₙ), i.e. η·λₘₐₓ = 2κ/(κ+1): about 1.98 for the raw problem (then about "
+        "370 steps) but about 1.05 for the standardised one, which at η·λₘₐₓ = 1.9 already "
+        "jumps back and forth across the minimum. Above 2 both diverge.",
     )
     params = (
         Param("scale", Text("두 번째 특성의 스케일", "Scale of feature 2"), "float", 10.0,
@@ -125,7 +129,10 @@ class InputNormalization(Demo):
         Param("per_frame", Text("프레임당 스텝", "Steps per frame"), "int", 4, low=1, high=50),
         Param("seed", Text("시드", "Seed"), "int", 0, low=0, high=999),
     )
-    steps = 400
+    unit = Text("스텝", "step")
+    # frames of ``per_frame`` steps; a run ends by itself once both problems have converged
+    # (the default raw one after 709 steps, frame 178)
+    steps = 250
 
     @staticmethod
     def setups(values: Values) -> dict[str, _Problem]:
@@ -145,6 +152,7 @@ class InputNormalization(Demo):
         step, blown = 0, False
         while True:
             yield {
+                "t": step,
                 "step": step,
                 "paths": {k: t.view() for k, t in paths.items()},
                 "excess": {k: t.view() for k, t in excess.items()},
@@ -152,6 +160,8 @@ class InputNormalization(Demo):
                 "lr": {k: p.lr for k, p in probs.items()},
                 "diverged": blown,
             }
+            if all(done is not None for done in converged.values()):
+                return
             for _ in range(int(values["per_frame"])):
                 step += 1
                 for k, p in probs.items():
@@ -167,7 +177,9 @@ class InputNormalization(Demo):
 
     def draw(self, figure: Figure, values: Values, lang: str) -> Update:
         probs = self.setups(values)
-        raw_ax, std_ax, loss_ax = figure.subplots(1, 3)
+        # the two loss surfaces stacked on the left, wide; the loss curves on the right, tall
+        mosaic = figure.subplot_mosaic([[RAW, "loss"], [STD, "loss"]], width_ratios=(1.3, 1))
+        raw_ax, std_ax, loss_ax = mosaic[RAW], mosaic[STD], mosaic["loss"]
         titles = {RAW: tr(lang, f"원시 특성 (x2 스케일 ×{values['scale']:g})",
                           f"Raw features (x2 scale ×{values['scale']:g})"),
                   STD: tr(lang, "표준화 특성", "Standardised features")}
@@ -176,28 +188,34 @@ class InputNormalization(Demo):
         for ax, key in ((raw_ax, RAW), (std_ax, STD)):
             p = probs[key]
             w_star = p.w_star
-            half = 0.65 * max(abs(w_star[0]), abs(w_star[1]), 0.5)
-            cx, cy = w_star / 2
-            xs = np.linspace(cx - 1.4 * half, cx + 1.4 * half, 220)
-            ys = np.linspace(cy - 1.4 * half, cy + 1.4 * half, 220)
+            # the view: the start (0, 0) and the optimum with a margin, on equal scales; the
+            # narrower range is widened to fill the axes (data limits adjust, the box stays),
+            # so the contours are drawn over a wide grid
+            corners = np.array([[0.0, 0.0], w_star])
+            low, high = corners.min(axis=0), corners.max(axis=0)
+            pad = 0.25 * max(float(np.ptp(corners, axis=0).max()), 0.5)
+            xs = np.linspace(low[0] - 6 * pad, high[0] + 6 * pad, 400)
+            ys = np.linspace(low[1] - 6 * pad, high[1] + 6 * pad, 400)
             grid = np.stack(np.meshgrid(xs, ys), axis=-1)
             excess0 = p.loss(np.zeros(2)) - p.best
             ax.contour(xs, ys, p.loss(grid) - p.best,
                        levels=excess0 * np.geomspace(1e-3, 3.0, 12), cmap="Greys",
                        linewidths=0.6)
+            ax.set_aspect("equal", adjustable="datalim")
+            ax.dataLim.set_points(np.array([low - pad, high + pad]))  # not the contour grid
+            ax.margins(0.0)
+            ax.autoscale_view()
             ax.plot(*w_star, "*", color="black", ms=11)
             ax.plot(0, 0, "s", color=COLORS[key], ms=5)
-            ax.set_aspect("equal")
-            ax.set_xlim(xs[0], xs[-1])
-            ax.set_ylim(ys[0], ys[-1])
             ax.set_title(titles[key], fontsize=11)
-            ax.set_xlabel("w1")
-            ax.set_ylabel("w2")
+            ax.set_xlabel("w₁" if lang == "ko" else "$w_1$", labelpad=1)
+            ax.set_ylabel("w₂" if lang == "ko" else "$w_2$", labelpad=1)
             (lines[key],) = ax.plot([], [], "-", color=COLORS[key], lw=1.3)
             (heads[key],) = ax.plot([], [], "o", color=COLORS[key], ms=5)
             kappa = p.lam_max / p.lam_min
-            ax.text(0.03, 0.97, f"κ = λ_max/λ_min = {kappa:.3g}", transform=ax.transAxes,
-                    va="top", fontsize=9,
+            ax.text(0.02, 0.96, tr(lang, f"κ = λₘₐₓ/λₘᵢₙ = {kappa:.3g}",
+                                   rf"$\kappa = \lambda_{{\max}}/\lambda_{{\min}}$ = {kappa:.3g}"),
+                    transform=ax.transAxes, va="top", fontsize=9,
                     bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"})
         loss_ax.set_title(tr(lang, "상대 초과 손실\n(L − L*) / (L₀ − L*)",
                              "Relative excess loss\n(L − L*) / (L₀ − L*)"), fontsize=11)
@@ -210,8 +228,8 @@ class InputNormalization(Demo):
         for key in (RAW, STD):
             (curves[key],) = loss_ax.plot([], [], color=COLORS[key], lw=1.8, label=names[key])
         loss_ax.legend(loc="upper right", fontsize=9)
-        status = loss_ax.text(0.03, 0.03, "", transform=loss_ax.transAxes, fontsize=9,
-                              va="bottom",
+        status = loss_ax.text(0.97, 0.03, "", transform=loss_ax.transAxes, fontsize=9,
+                              va="bottom", ha="right",
                               bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"})
         predicted = {k: p.predicted_steps() for k, p in probs.items()}
 
@@ -222,15 +240,18 @@ class InputNormalization(Demo):
                 return tr(lang, f"{names[key]}: {done} 스텝에 수렴",
                           f"{names[key]}: converged in {done} steps")
             if math.isinf(guess):
-                return tr(lang, f"{names[key]}: 수렴 안 함 (η ≥ 2/λ_max)",
-                          f"{names[key]}: does not converge (η ≥ 2/λ_max)")
+                return tr(lang, f"{names[key]}: 수렴 안 함 (η ≥ 2/λₘₐₓ)",
+                          f"{names[key]}: " + r"does not converge ($\eta \geq 2/\lambda_{\max}$)")
             return tr(lang, f"{names[key]}: 아직 (예상 ≈ {guess:.0f} 스텝)",
                       f"{names[key]}: not yet (expected ≈ {guess:.0f} steps)")
 
         # start with room for a default-length run; the excess starts at 1 and bottoms out
         # at the floor TOL·1e-3
-        fit_steps = PresetLimits(loss_ax, "x", (0, (self.steps - 1) * int(values["per_frame"])),
-                                 jump=2.0)
+        # (to where the slower problem is expected to converge, else to the run's length)
+        longest = (self.steps - 1) * int(values["per_frame"])
+        expected = max(predicted.values())
+        fit_steps = PresetLimits(loss_ax, "x", (0, min(longest, 1.2 * expected) if
+                                               math.isfinite(expected) else longest), jump=2.0)
         fit_loss = PresetLimits(loss_ax, "y", (TOL * 1e-3, 3.0), log=True, floor=TOL * 1e-3)
         # the status text changes only when a run converges: it stays in the background (text
         # is slow to draw on every blit) and those rare frames ask for a full redraw

@@ -63,19 +63,21 @@ class LossGoesUp(Demo):
     id = "loss-goes-up"
     title = Text("경사하강법에서 손실이 올라가는 이유", "Why the loss sometimes goes up")
     notice = Text(
-        "이차식에서 경사하강법은 고유방향마다 (1−ηλ)배가 됩니다. η < 2/λ_max이면 모든 "
-        "성분이 줄어 손실이 매 스텝 감소하고(η·λ_max=1.9처럼 θ가 최솟값을 넘나들며 진동해도), "
-        "η > 2/λ_max이면 가장 가파른 성분이 매 스텝 |1−ηλ_max|>1배로 커져 손실이 계속 "
-        "올라가며 발산합니다. 오른쪽: 작은 학습률이라도 미니배치 기울기는 전체 기울기의 "
-        "잡음 섞인 추정이라 전체 손실이 가끔 올라가고(빨간 점), 같은 학습률의 전체 배치 "
-        "경사하강법은 한 번도 올라가지 않습니다.",
-        "On a quadratic, gradient descent multiplies each eigen-direction by (1−ηλ). With "
-        "η < 2/λ_max every component shrinks, so the loss falls at every step (even at "
-        "η·λ_max = 1.9, where θ jumps back and forth across the minimum); with η > 2/λ_max the "
-        "steepest component grows by |1−ηλ_max| > 1 per step and the loss rises until it "
-        "diverges. Right: even at a small rate a mini-batch gradient is a noisy estimate of "
-        "the full one, so the full loss sometimes goes up (red dots), while full-batch "
-        "gradient descent at the same rate never does.",
+        "이차식에서 경사하강법은 스텝마다 고유방향별로 (1−ηλ)배가 됩니다. η < 2/λₘₐₓ이면 "
+        "모든 성분이 줄어 손실이 매 스텝 감소합니다(η·λₘₐₓ = 1.9처럼 θ가 최솟값을 넘나들며 "
+        "진동해도). η > 2/λₘₐₓ이면 가장 가파른 성분이 매 스텝 |1−ηλₘₐₓ| > 1배로 커집니다: "
+        "기본값 η·λₘₐₓ = 2.2에서는 1.2배씩이라 손실이 스텝마다 1.44배로 올라가고, 약 75 스텝 "
+        "뒤 그림 밖으로 발산합니다. 오른쪽: 작은 학습률이라도 미니배치 기울기는 전체 기울기의 "
+        "잡음 섞인 추정이라 전체 손실이 가끔 올라가고(빨간 점, 여기서는 스텝의 약 4분의 1), "
+        "같은 학습률의 전체 배치 경사하강법은 한 번도 올라가지 않습니다.",
+        "On a quadratic, gradient descent multiplies each eigen-direction by (1−ηλ) per step. "
+        "With η < 2/λₘₐₓ every component shrinks, so the loss falls at every step (even at "
+        "η·λₘₐₓ = 1.9, where θ jumps back and forth across the minimum). With η > 2/λₘₐₓ the "
+        "steepest component grows by |1−ηλₘₐₓ| > 1 per step: at the default η·λₘₐₓ = 2.2 by "
+        "1.2×, so the loss rises 1.44× per step until the run leaves the picture after about "
+        "75 steps. Right: even at a small rate a mini-batch gradient is a noisy estimate of the "
+        "full one, so the full loss sometimes goes up (red dots; about a quarter of the steps "
+        "here), while full-batch gradient descent at the same rate never does.",
     )
     params = (
         Param("lr_mult", Text("내 학습률 η·λ_max (2 초과면 발산)",
@@ -89,7 +91,8 @@ class LossGoesUp(Demo):
               low=1, high=N_SAMPLES),
         Param("seed", Text("시드", "Seed"), "int", 0, low=0, high=999),
     )
-    steps = 150
+    unit = Text("스텝", "step")
+    steps = 101  # steps 0 .. 100; the run above 2/λ_max has left the picture (after ~75 steps)
 
     @staticmethod
     def rates(values: Values) -> tuple[float, ...]:
@@ -129,6 +132,7 @@ class LossGoesUp(Demo):
         while True:
             mini = full_loss["mini"].view()
             yield {
+                "t": step,
                 "step": step,
                 "paths": [t.view() for t in paths],
                 "quad_loss": [t.view() for t in qloss],
@@ -161,7 +165,9 @@ class LossGoesUp(Demo):
     def draw(self, figure: Figure, values: Values, lang: str) -> Update:
         path_ax, quad_ax, mb_ax = figure.subplots(1, 3, width_ratios=(1.0, 1.0, 1.15))
         lambda_min = LAMBDA_MAX / values["condition"]
-        names = [f"η·λ_max = {m:g}" for m in self.rates(values)]
+        # matplotlib's math text has no Hangul: Korean labels write subscripts in Unicode
+        names = [tr(lang, f"η·λₘₐₓ = {m:g}", rf"$\eta\,\lambda_{{\max}}$ = {m:g}")
+                 for m in self.rates(values)]
         lim_x, lim_y = 2.2 * abs(START[0]), 1.6 * abs(START[1])
         xs, ys = np.linspace(-lim_x, lim_x, 200), np.linspace(-lim_y, lim_y, 200)
         grid = np.stack(np.meshgrid(xs, ys), axis=-1)
@@ -173,8 +179,10 @@ class LossGoesUp(Demo):
         path_ax.set_ylim(-lim_y, lim_y)
         path_ax.set_title(tr(lang, "이차식 위의 경사하강법 경로",
                              "Gradient descent on a quadratic"))
-        path_ax.set_xlabel(tr(lang, "θ1 (가파른 방향, λ_max)", "θ1 (steep, λ_max)"))
-        path_ax.set_ylabel(tr(lang, "θ2 (완만한 방향, λ_min)", "θ2 (flat, λ_min)"))
+        path_ax.set_xlabel(tr(lang, "θ₁ (가파른 방향, λₘₐₓ)",
+                              r"$\theta_1$ (steep, $\lambda_{\max}$)"))
+        path_ax.set_ylabel(tr(lang, "θ₂ (완만한 방향, λₘᵢₙ)",
+                              r"$\theta_2$ (flat, $\lambda_{\min}$)"))
         quad_ax.set_title(tr(lang, "이차식 손실", "Quadratic loss"))
         quad_ax.set_yscale("log")
         lines, curves = [], []
@@ -184,7 +192,8 @@ class LossGoesUp(Demo):
             lines.append(line)
             curves.append(curve)
         legend = quad_ax.legend(loc="lower left", fontsize=8,
-                                title=tr(lang, "η > 2/λ_max 이면 발산", "η > 2/λ_max diverges"),
+                                title=tr(lang, "η > 2/λₘₐₓ 이면 발산",
+                                         r"$\eta > 2/\lambda_{\max}$ diverges"),
                                 title_fontsize=8)
         texts = legend.get_texts()
 

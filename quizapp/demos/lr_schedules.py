@@ -3,7 +3,7 @@
 Five copies of one seeded linear-regression model (``Linear`` + ``MSELoss``) are trained by
 mini-batch SGD with the trainer's ``fit``, each with one of the trainer's schedulers (stepped
 once per epoch, as in PyTorch). A frame is one epoch of all five runs. Mini-batch gradients
-are noisy, so with a constant rate the loss stops falling at a noise floor proportional to the
+are noisy, so with a constant rate the loss stops falling at a noise floor that rises with the
 rate; decaying the rate lowers that floor.
 """
 
@@ -101,14 +101,19 @@ class LrSchedules(Demo):
     notice = Text(
         "다섯 실행은 같은 초기 가중치·같은 기본 학습률로 선형 회귀를 미니배치 SGD로 "
         "학습하고, 스케줄러는 PyTorch처럼 에포크마다 한 번 step()합니다. 미니배치 기울기에 "
-        "잡음이 있어 일정한 학습률은 학습률에 비례하는 잡음 바닥에서 멈추고, 학습률을 "
-        "줄이는 스케줄은 그 바닥을 낮춰 최종 손실이 훨씬 낮습니다. 너무 일찍 많이 줄이면 "
-        "(작은 γ) 최솟값에 닿기 전에 멈춥니다.",
+        "잡음이 있어 일정한 학습률은 잡음 바닥에서 더 내려가지 못하고, 그 바닥은 학습률이 "
+        "클수록 높습니다(학습률을 절반으로 줄이면 바닥이 몇 배 낮아지지만 학습은 느려짐). "
+        "처음엔 크게, 나중엔 작게 움직이는 감소 스케줄은 일정한 학습률보다 1,000배 넘게 낮은 "
+        "손실로 끝납니다. 너무 일찍 많이 줄이면(예: ExponentialLR γ = 0.5) 최솟값에 닿기 "
+        "전에 학습률이 사라져 손실이 다른 스케줄보다 훨씬 높은 곳에서 멈춥니다.",
         "The five runs train the same linear regression from the same initial weights and "
         "base rate with mini-batch SGD; each scheduler steps once per epoch, as in PyTorch. "
-        "Mini-batch gradients are noisy, so a constant rate stalls at a noise floor "
-        "proportional to the rate, while decaying schedules lower that floor and end with a "
-        "much lower loss. Decay too much too early (small γ) and training stops short.",
+        "Mini-batch gradients are noisy, so a constant rate stops improving at a noise floor, "
+        "and the larger the rate, the higher the floor (halve the rate and the floor drops "
+        "several-fold, but training is slower). Decaying schedules take big steps early and "
+        "small ones late, and end more than 1,000 times lower than the constant rate. Decay "
+        "too much too early (e.g. ExponentialLR γ = 0.5) and the rate is gone before the "
+        "minimum is reached: the loss freezes far above the other schedules.",
     )
     params = (
         Param("lr", Text("기본 학습률", "Base learning rate"), "float", 0.05, low=1e-3,
@@ -126,7 +131,8 @@ class LrSchedules(Demo):
               high=3.0),
         Param("seed", Text("시드", "Seed"), "int", 0, low=0, high=999),
     )
-    steps = 300
+    unit = Text("에포크", "epoch")
+    steps = 301  # epochs 0 .. 300: the run ends at its epoch budget (``epochs``) before that
 
     def frames(self, values: Values) -> Iterator[Frame]:
         seed, epochs = int(values["seed"]), int(values["epochs"])
@@ -152,6 +158,7 @@ class LrSchedules(Demo):
         epoch = 0
         while True:
             yield {
+                "t": epoch,
                 "epoch": epoch,
                 "lr": {n: t.view() for n, t in lrs.items()},
                 "excess": {n: t.view() for n, t in excess.items()},

@@ -121,17 +121,24 @@ class OptimizerRace(Demo):
     id = "optimizer-race"
     title = Text("옵티마이저 경주: 2차원 손실 지형", "Optimizer race on 2-D loss surfaces")
     notice = Text(
-        "기본값에서 모멘텀은 최솟값을 크게 지나쳤다가 돌아오고(오버슈팅), 네스테로프는 미리 "
-        "내다본 위치의 기울기를 쓰기 때문에 덜 지나칩니다. AdaGrad·RMSprop·Adam은 좌표마다 "
-        "보폭을 조절해 두 축을 비슷한 속도로 내려가고, AdaGrad는 기울기 제곱이 계속 쌓여 점점 "
-        "느려집니다. SGD 학습률을 0.09로 올리면 SGD가 가파른 y 방향으로 크게 지그재그하고, "
-        "안정한 학습률 범위가 더 좁은 네스테로프는 발산합니다.",
-        "With the defaults, momentum swings far past the minimum and back (overshooting), "
-        "while Nesterov, which takes the gradient at the look-ahead point, overshoots less. "
-        "AdaGrad, RMSprop and Adam scale each coordinate's step, so both axes shrink at a "
-        "similar pace; AdaGrad keeps slowing down as squared gradients pile up. Raise the SGD "
-        "learning rate to 0.09: SGD zig-zags hard across the steep y direction, and Nesterov, "
-        "whose stable range of learning rates is narrower, diverges.",
+        "기본값에서 모든 방법은 y 방향이 x 방향보다 20배 가파른 골짜기의 (−4, 1)에서 출발합니다. "
+        "모멘텀은 최솟값을 크게 지나쳤다가(x ≈ 2까지) 돌아오고(오버슈팅), 네스테로프는 미리 "
+        "내다본 위치의 기울기를 쓰기 때문에 덜 지나칩니다(x ≈ 1.4). AdaGrad·RMSprop·Adam은 "
+        "좌표마다 그 좌표의 기울기 크기로 보폭을 나누므로 첫 스텝이 x와 y로 같은 길이입니다: "
+        "SGD처럼 가파른 y 방향으로 곧장 내려가지 않고 대각선으로 출발합니다. AdaGrad는 기울기 "
+        "제곱이 계속 쌓여 점점 느려지고, 150 스텝 뒤에도 최솟값에서 멉니다. SGD 학습률을 0.09로 "
+        "올리면 SGD가 가파른 y 방향으로 크게 지그재그하고(스텝마다 y의 부호가 바뀌고 80%가 "
+        "남음), 안정한 학습률 범위가 더 좁은 네스테로프는 발산합니다.",
+        "With the defaults every method starts at (−4, 1) in a ravine 20 times steeper in y "
+        "than in x. Momentum swings far past the minimum (to x ≈ 2) and back (overshooting), "
+        "while Nesterov, which takes the gradient at the look-ahead point, overshoots less "
+        "(x ≈ 1.4). AdaGrad, RMSprop and Adam divide each coordinate's step by that "
+        "coordinate's gradient size, so their first step is as long in x as in y: they set off "
+        "diagonally instead of straight down the steep y slope like SGD. AdaGrad keeps slowing "
+        "down as squared gradients pile up and is still far from the minimum after 150 steps. "
+        "Raise the SGD learning rate to 0.09: SGD zig-zags hard across the steep y direction "
+        "(every step flips y and keeps 80 % of it), and Nesterov, whose stable range of "
+        "learning rates is narrower, diverges.",
     )
     params = (
         Param("surface", Text("손실 지형", "Surface"), "choice", "ravine",
@@ -146,7 +153,8 @@ class OptimizerRace(Demo):
         Param("start_y", Text("시작점 y (0 = 기본)", "Start y (0 = default)"), "float", 0.0,
               low=-3.0, high=3.0),
     )
-    steps = 150
+    unit = Text("스텝", "step")
+    steps = 151  # steps 0 .. 150: every racer but AdaGrad has reached the minimum
 
     @staticmethod
     def start_point(values: Values) -> tuple[float, float]:
@@ -172,6 +180,7 @@ class OptimizerRace(Demo):
         step = 0
         while True:
             yield {
+                "t": step,
                 "step": step,
                 "paths": {n: t.view() for n, t in paths.items()},
                 "losses": {n: t.view() for n, t in losses.items()},
@@ -214,11 +223,11 @@ class OptimizerRace(Demo):
             (lines[name],) = contour_ax.plot([], [], color=color, linewidth=1.4, label=name)
             (heads[name],) = contour_ax.plot([], [], "o", color=color, markersize=5)
             (curves[name],) = loss_ax.plot([], [], color=color, linewidth=1.4, label=name)
-        legend = loss_ax.legend(loc="upper right", fontsize=8)
+        legend = loss_ax.legend(loc="center right", fontsize=8)
         texts = dict(zip(OPTIMIZERS, legend.get_texts(), strict=True))
         start_loss = float(surface.f(*self.start_point(values)))
         low = min(0.0, float(Z.min()))
-        loss_ax.set_xlim(0, 40)
+        loss_ax.set_xlim(0, self.steps - 1)  # the whole run; grows in jumps past it
         loss_ax.set_ylim(low, max(start_loss, 1e-3) * 3)
         shown_alive: dict[str, bool] = dict.fromkeys(OPTIMIZERS, True)
         diverged_label = tr(lang, " (발산)", " (diverged)")

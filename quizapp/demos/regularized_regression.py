@@ -64,17 +64,23 @@ class RegularizedRegression(Demo):
     title = Text("Ridge·Lasso·ElasticNet: 계수 경로와 제약 영역",
                  "Ridge, Lasso, ElasticNet: coefficient paths and constraint shapes")
     notice = Text(
-        "알파를 줄여 가며(규제가 약해지는 방향) 계수를 봅니다. Lasso(L1)는 알파가 크면 계수를 "
-        "정확히 0으로 만들어 특성을 고르고, Ridge(L2)는 모든 계수를 줄이기만 할 뿐 0으로 "
-        "만들지 않습니다. 서로 상관된 특성 중 Lasso는 일부만 남기지만, ElasticNet은 L2 항 덕분에 "
-        "상관된 특성들을 함께 들여옵니다. 오른쪽 아래: 손실 등고선이 L1 마름모의 꼭짓점에 먼저 "
-        "닿으면 한 계수가 정확히 0이 되고, L2 원에는 꼭짓점이 없어 0이 되지 않습니다.",
-        "Follow the coefficients as alpha decreases (regularisation weakens). Lasso (L1) sets "
-        "coefficients exactly to 0 at large alpha, selecting features; Ridge (L2) only shrinks "
-        "them and never reaches 0. Among correlated features Lasso keeps a few, while "
-        "ElasticNet's L2 part brings correlated features in together. Bottom right: when the "
-        "loss contour first touches the L1 diamond at a corner one coefficient is exactly 0; the "
-        "L2 circle has no corners, so it gives no zeros.",
+        "알파를 줄여 가며(규제가 약해지는 방향, 왼쪽에서 오른쪽) 계수를 봅니다. Lasso(L1)는 "
+        "알파가 크면 계수를 정확히 0으로 만들어 특성을 고르고(처음에는 8개 중 7개가 0), "
+        "Ridge(L2)는 계수를 줄이기만 할 뿐 정확히 0인 계수는 한 번도 없습니다. 서로 상관된 "
+        "특성 중 Lasso는 일부만 남기지만, ElasticNet은 L2 항 덕분에 상관된 특성들을 함께 "
+        "들여옵니다. 가장 작은 알파에서는 셋 다 최소제곱 해에 가깝습니다. 오른쪽 아래(특성 "
+        "2개): 가는 선은 알파가 줄어드는 동안 각 해가 지나온 자취입니다. 손실 등고선이 L1 "
+        "마름모의 꼭짓점에 먼저 닿는 동안 Lasso의 한 계수는 정확히 0이고(자취가 w1 축 위를 "
+        "지남), L2 원에는 꼭짓점이 없어 Ridge의 자취는 축에 닿지 않습니다.",
+        "Follow the coefficients as alpha decreases (regularisation weakens from left to "
+        "right). Lasso (L1) sets coefficients exactly to 0 at large alpha, selecting features "
+        "(at first 7 of the 8 are 0); Ridge (L2) only shrinks them and no coefficient is ever "
+        "exactly 0. Among correlated features Lasso keeps a few, while ElasticNet's L2 part "
+        "brings correlated features in together. At the smallest alpha all three are close to "
+        "least squares. Bottom right, two features: the thin trails follow each solution as "
+        "alpha shrinks. While the loss contour first touches the L1 diamond at a corner, one "
+        "Lasso coefficient is exactly 0 (its trail runs along the w1 axis); the L2 circle has "
+        "no corners, so Ridge's trail never touches an axis.",
     )
     params = (
         Param("correlation", Text("특성 간 상관", "Feature correlation"), "float", 0.8,
@@ -88,7 +94,9 @@ class RegularizedRegression(Demo):
         Param("n_samples", Text("샘플 수", "Samples"), "int", 100, low=20, high=300),
         Param("seed", Text("시드", "Seed"), "int", 0, low=0, high=99),
     )
-    steps = 18  # a headless run stops at a moderate alpha; the sweep goes on to N_ALPHAS
+    #: a frame is one alpha of the sweep (the x-axes show alpha, not progress)
+    unit = Text("알파 단계", "alpha step")
+    steps = N_ALPHAS  # the whole sweep, from strong to weak regularisation
 
     def frames(self, values: Values) -> Iterator[Frame]:
         seed, rho = values["seed"], values["correlation"]
@@ -125,6 +133,7 @@ class RegularizedRegression(Demo):
         for k in range(N_ALPHAS):
             w_l, w_r = w2["lasso"][k], w2["ridge"][k]
             yield {
+                "t": k + 1,
                 "k": k,
                 "alphas": alphas,
                 "paths": paths,
@@ -132,6 +141,8 @@ class RegularizedRegression(Demo):
                 "ols2": ols,
                 "w_lasso2": w_l,
                 "w_ridge2": w_r,
+                "trail_lasso2": w2["lasso"][: k + 1],  # the solutions so far
+                "trail_ridge2": w2["ridge"][: k + 1],
                 "contour_lasso": ellipse(ols, A, float(excess["lasso"][k])),
                 "contour_ridge": ellipse(ols, A, float(excess["ridge"][k])),
                 "contours": background,
@@ -194,10 +205,13 @@ class RegularizedRegression(Demo):
                                   label=tr(lang, "L2: w1²+w2² ≤ t²", "L2: w1²+w2² ≤ t²"))
         (touch_l,) = shape_ax.plot([], [], color=WITHOUT, lw=1.0, ls="--")
         (touch_r,) = shape_ax.plot([], [], color=WITH, lw=1.0, ls="--")
+        (trail_l,) = shape_ax.plot([], [], color=WITHOUT, lw=1.5, alpha=0.8)
+        (trail_r,) = shape_ax.plot([], [], color=WITH, lw=1.5, alpha=0.8)
         (sol_l,) = shape_ax.plot([], [], "o", color=WITHOUT, ms=7, label="Lasso")
         (sol_r,) = shape_ax.plot([], [], "o", color=WITH, ms=7, label="Ridge")
-        shape_ax.legend(loc="upper left", fontsize=7)
-        shape_text = shape_ax.text(0.98, 0.03, "", transform=shape_ax.transAxes, ha="right",
+        # the legend and the solutions' text sit beside the square panel, off the shapes
+        shape_ax.legend(loc="upper right", bbox_to_anchor=(-0.2, 1.0), fontsize=7)
+        shape_text = shape_ax.text(1.04, 0.0, "", transform=shape_ax.transAxes, ha="left",
                                    va="bottom", fontsize=8,
                                    bbox={"facecolor": "white", "alpha": 0.85,
                                          "edgecolor": "#ccc"})
@@ -205,8 +219,8 @@ class RegularizedRegression(Demo):
         unit_circle = np.stack([np.cos(THETA), np.sin(THETA)], axis=1)
 
         changed = [*(line for name in MODELS for line in lines[name]), *dots.values(),
-                   *marks.values(), *titles.values(), diamond, circle, touch_l, touch_r, sol_l,
-                   sol_r, shape_text]
+                   *marks.values(), *titles.values(), diamond, circle, touch_l, touch_r, trail_l,
+                   trail_r, sol_l, sol_r, shape_text]
 
         def update(frame: Frame) -> list[Artist]:
             k = frame["k"]
@@ -234,14 +248,16 @@ class RegularizedRegression(Demo):
             circle.set_data(unit_circle[:, 0] * t_r, unit_circle[:, 1] * t_r)
             touch_l.set_data(frame["contour_lasso"][:, 0], frame["contour_lasso"][:, 1])
             touch_r.set_data(frame["contour_ridge"][:, 0], frame["contour_ridge"][:, 1])
+            trail_l.set_data(frame["trail_lasso2"][:, 0], frame["trail_lasso2"][:, 1])
+            trail_r.set_data(frame["trail_ridge2"][:, 0], frame["trail_ridge2"][:, 1])
             sol_l.set_data([w_l[0]], [w_l[1]])
             sol_r.set_data([w_r[0]], [w_r[1]])
             lim = 1.25 * float(np.abs(ols).max()) + 0.1
             shape_ax.set_xlim(-lim, lim)
             shape_ax.set_ylim(-lim, lim)
             w_l, w_r = w_l + 0.0, w_r + 0.0  # print an exact zero as 0.00, not -0.00
-            shape_text.set_text(f"Lasso w = ({w_l[0]:.2f}, {w_l[1]:.2f})\n"
-                                f"Ridge w = ({w_r[0]:.2f}, {w_r[1]:.2f})")
+            shape_text.set_text(f"Lasso w =\n({w_l[0]:.2f}, {w_l[1]:.2f})\n"
+                                f"Ridge w =\n({w_r[0]:.2f}, {w_r[1]:.2f})")
             return changed
 
         return update

@@ -43,16 +43,18 @@ class SoftmaxCrossEntropy(Demo):
     notice = Text(
         "소프트맥스 교차 엔트로피의 로짓 기울기는 정확히 p − q입니다(q는 원-핫, 라벨 스무딩 ε이면 "
         "(1−ε)·원-핫 + ε/K). 그래서 확신에 찬 오답일수록 정답 로짓의 기울기가 −1에 가까워 빠르게 "
-        "고쳐집니다. 시그모이드 + MSE는 기울기에 σ′ = σ(1−σ)가 곱해져 출력이 0 근처로 포화되면 "
-        "기울기가 거의 0이 되어 오답에서 벗어나지 못합니다. 온도 T로 나누면 T>1은 분포를 평평하게, "
-        "T<1은 뾰족하게 만들고 z에 대한 기울기는 (p − q)/T입니다.",
+        "고쳐집니다: 기본값에서 정답 확률은 0.0001 미만, 기울기는 약 −1로 시작해 14 스텝 안에 "
+        "0.9를 넘습니다. 시그모이드 + MSE는 기울기에 σ′ = σ(1−σ)가 곱해져, 0 근처로 포화된 "
+        "출력의 기울기가 −0.005뿐이고 100 스텝 뒤에도 정답 확률이 0.005에 머뭅니다. 온도 T로 "
+        "나누면 T>1은 분포를 평평하게, T<1은 뾰족하게 만들고 z에 대한 기울기는 (p − q)/T입니다.",
         "The logit gradient of softmax cross-entropy is exactly p − q (q the one-hot target, or "
         "(1−ε)·one-hot + ε/K with label smoothing ε). So the more confidently wrong the "
-        "model, the closer the true logit's gradient is to −1, and it is fixed fast. With "
-        "sigmoid + MSE the gradient carries a factor σ′ = σ(1−σ): once the output saturates "
-        "near 0 the gradient nearly vanishes and the model stays wrong. Dividing by a "
-        "temperature T > 1 flattens the distribution, T < 1 sharpens it; the gradient with "
-        "respect to z is (p − q)/T.",
+        "model, the closer the true logit's gradient is to −1, and the mistake is fixed fast: "
+        "with the defaults the true class starts below 0.0001 with a gradient of about −1 and "
+        "passes 0.9 within 14 steps. With sigmoid + MSE the gradient carries a factor "
+        "σ′ = σ(1−σ): the output saturated near 0 gets a gradient of only −0.005, and after "
+        "100 steps the true class is still at 0.005. Dividing by a temperature T > 1 flattens "
+        "the distribution, T < 1 sharpens it; the gradient with respect to z is (p − q)/T.",
     )
     params = (
         Param("z_true", Text("정답(클래스 0) 로짓 시작값", "Start logit of the true class 0"),
@@ -66,7 +68,8 @@ class SoftmaxCrossEntropy(Demo):
         Param("lr", Text("학습률 (SGD)", "Learning rate (SGD)"), "float", 1.0, low=0.01,
               high=10.0, log=True),
     )
-    steps = 150
+    unit = Text("스텝", "step")
+    steps = 101  # steps 0 .. 100: cross-entropy has long fixed the mistake, MSE still stuck
 
     def frames(self, values: Values) -> Iterator[Frame]:
         temp = float(values["temperature"])
@@ -96,6 +99,7 @@ class SoftmaxCrossEntropy(Demo):
             p_true["ce"].append(p[TRUE])
             p_true["mse"].append(a[0, TRUE])
             yield {
+                "t": step,
                 "step": step,
                 "logits": z_ce.data[0].copy(),
                 "p": p,
@@ -154,7 +158,7 @@ class SoftmaxCrossEntropy(Demo):
         (mse_curve,) = curve_ax.plot([], [], color=ORANGE, linewidth=1.8,
                                      label=tr(lang, "시그모이드 + MSE", "sigmoid + MSE"))
         curve_ax.set_ylim(-0.02, 1.02)
-        curve_ax.set_xlim(0, max(20, self.steps))  # grows in jumps past the headless length
+        curve_ax.set_xlim(0, self.steps - 1)  # the whole run; grows in jumps past it
         curve_ax.set_xlabel(tr(lang, "스텝 (SGD)", "step (SGD)"))
         curve_ax.set_title(tr(lang, "정답 클래스의 예측 확률", "Predicted prob. of the true class"),
                            fontsize=10)
@@ -176,7 +180,8 @@ class SoftmaxCrossEntropy(Demo):
         sat_ax.set_ylim(1e-4, 2.0 / min(temp, 1.0))
         sat_ax.set_xlim(0, 1)
         sat_ax.set_xlabel(tr(lang, "정답 클래스의 예측 확률", "predicted prob. of the true class"))
-        sat_ax.set_ylabel(tr(lang, "|∂L/∂z_정답|", "|∂L/∂z_true|"))
+        sat_ax.set_ylabel(tr(lang, "정답 로짓의 |∂L/∂z|",
+                             r"$|\partial L/\partial z_{\mathrm{true}}|$"))
         sat_ax.set_title(tr(lang, "포화: 틀렸는데 기울기가 작다",
                             "Saturation: wrong yet tiny gradient"), fontsize=10)
         sat_ax.legend(loc="lower center", fontsize=7.5)
@@ -204,7 +209,7 @@ class SoftmaxCrossEntropy(Demo):
             n = len(frame["p_true"]["ce"])
             ce_curve.set_data(np.arange(n), frame["p_true"]["ce"])
             mse_curve.set_data(np.arange(n), frame["p_true"]["mse"])
-            grow_limit(curve_ax, n, "x")
+            grow_limit(curve_ax, n - 1, "x")  # the last x is the length - 1
             ce_dot.set_data([p[TRUE]], [max(abs(frame["grad_z_ce"][TRUE]), 1e-4)])
             mse_dot.set_data([frame["sigma"][TRUE]],
                              [max(abs(frame["grad_z_mse"][TRUE]), 1e-4)])

@@ -28,6 +28,14 @@ INITS: dict[str, tuple[Text, str]] = {
     "xavier": (Text("Xavier N(0, 2/(n_in+n_out))", "Xavier N(0, 2/(n_in+n_out))"), BLUE),
     "he": (Text("He N(0, 2/n_in)", "He N(0, 2/n_in)"), GREEN),
 }
+#: The labels on the plot: math text (which has no Hangul, so Korean titles use Unicode)
+PLOT_LABELS: dict[str, Text] = {
+    "zero": INITS["zero"][0],
+    "small": INITS["small"][0],
+    "xavier": Text("Xavier N(0, 2/(nᵢₙ+nₒᵤₜ))",
+                   r"Xavier $N(0,\ 2/(n_{\mathrm{in}}+n_{\mathrm{out}}))$"),
+    "he": Text("He N(0, 2/nᵢₙ)", r"He $N(0,\ 2/n_{\mathrm{in}})$"),
+}
 N_SAMPLES = 1000
 BINS = 60
 
@@ -82,16 +90,19 @@ class WeightInit(Demo):
     id = "weight-init"
     title = Text("가중치 초기화: 층별 활성값 분포", "Weight initialisation: activations per layer")
     notice = Text(
-        "작은 난수(0.01·N(0,1))로 초기화하면 층마다 활성값의 표준편차가 약 0.01·√n배로 줄어 깊은 "
-        "층에서는 0으로 붕괴하고(역전파 기울기도 함께 사라짐), 0으로 초기화하면 모든 유닛이 "
-        "똑같아 대칭이 깨지지 않습니다. Xavier는 tanh에서 분포를 유지하지만 ReLU에서는 층마다 "
-        "분산이 절반으로 줄고, He(분산 2/n_in)는 ReLU의 표준편차를 층마다 거의 일정하게 "
-        "유지합니다.",
+        "작은 난수(0.01·N(0,1))로 초기화하면 층마다 활성값의 표준편차가 약 0.01·√n배(너비 "
+        "256이면 0.16배)로 줄어, 1층의 0.16에서 10층의 10⁻⁸까지 0으로 붕괴합니다. 0으로 "
+        "초기화하면 한 층의 모든 유닛이 똑같은 값을 내므로 같은 기울기를 받아 대칭이 깨지지 "
+        "않습니다. Xavier는 tanh에서 분포를 유지하지만(표준편차 1층 0.63, 10층에도 0.23) "
+        "ReLU에서는 층마다 분산이 절반으로(표준편차는 약 0.71배로) 줄고, He(분산 2/nᵢₙ)는 "
+        "ReLU의 표준편차를 층마다 거의 일정하게 유지합니다.",
         "With small random weights (0.01·N(0,1)) the activation std shrinks by about "
-        "0.01·√n per layer and collapses to 0 in deep layers (and so do the gradients); with "
-        "zeros every unit computes the same thing, so symmetry is never broken. Xavier keeps "
-        "tanh activations spread out but halves the variance per layer with ReLU; He "
-        "(variance 2/n_in) keeps the ReLU std nearly constant from layer to layer.",
+        "0.01·√n per layer (0.16 for width 256) and collapses towards 0: 0.16 at layer 1, "
+        "10⁻⁸ at layer 10. With zeros every unit of a layer outputs the same value, so they "
+        "all get the same gradient and the symmetry is never broken. Xavier keeps tanh "
+        "activations spread out (std 0.63 at layer 1, still 0.23 at layer 10) but halves the "
+        "variance per layer with ReLU (the std shrinks about 0.71× per layer); He (variance "
+        "2/nᵢₙ) keeps the ReLU std nearly constant from layer to layer.",
     )
     params = (
         Param("activation", Text("활성화 함수", "Activation"), "choice", "tanh",
@@ -105,7 +116,8 @@ class WeightInit(Demo):
               low=16, high=1024),
         Param("seed", Text("시드", "Seed"), "int", 0, low=0, high=99),
     )
-    steps = 20
+    unit = Text("층", "layer")
+    steps = 20  # one layer per frame; the run ends at the last layer (``depth`` ≤ 20)
 
     def frames(self, values: Values) -> Iterator[Frame]:
         activation = values["activation"]
@@ -133,6 +145,7 @@ class WeightInit(Demo):
                     hists.append(counts)
                     zeros.append(zero_frac)
             yield {
+                "t": len(hists),
                 "layers": len(hists),
                 "stds": {k: np.array(v) for k, v in stds.items()},
                 "spreads": {k: np.array(v) for k, v in spreads.items()},
@@ -163,14 +176,16 @@ class WeightInit(Demo):
         hist_ax.set_xlabel(tr(lang, f"{act_label} 출력값", f"{act_label} output")
                            + (tr(lang, " (0인 값 제외)", " (zeros left out)")
                               if activation == "relu" else ""))
-        hist_ax.set_title(tr(lang, f"층별 히스토그램: {INITS[chosen][0].ko}",
-                             f"Histogram per layer: {INITS[chosen][0].en}"), fontsize=11)
+        hist_ax.set_title(tr(lang, f"층별 히스토그램: {PLOT_LABELS[chosen].ko}",
+                             f"Histogram per layer: {PLOT_LABELS[chosen].en}"), fontsize=11)
         hist_ax.spines[["right", "top"]].set_visible(False)
 
         lines = {}
-        for kind, (label, c) in INITS.items():
-            text = label.get(lang) + (tr(lang, " (std = 0)", " (std = 0)") if kind == "zero"
-                                      else "")
+        for kind, (_, c) in INITS.items():
+            # no Hangul in the legend's math labels, so they are math in both languages
+            math = kind in ("xavier", "he")
+            label = PLOT_LABELS[kind].en if math else PLOT_LABELS[kind].get(lang)
+            text = label + (" (std = 0)" if kind == "zero" else "")
             (lines[kind],) = std_ax.plot([], [], marker="o", markersize=3.5, color=c,
                                          linewidth=2.6 if kind == chosen else 1.3, label=text)
         std_ax.set_yscale("log")

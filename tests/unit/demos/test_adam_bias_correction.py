@@ -12,6 +12,28 @@ from quizapp.demos.adam_bias_correction import AdamBiasCorrection, uncorrected_r
 from quizapp.demos.runner import DemoRun, render_png
 
 
+def test_note_holds_on_the_default_run() -> None:
+    demo = AdamBiasCorrection
+    run = DemoRun(demo(), demo.defaults(), limit=demo.steps)
+    frame = run.run(demo.steps)
+    assert frame is not None and run.finished and frame["t"] == 100
+    off, on = frame["ratio"]["off"], frame["ratio"]["on"]
+    g, m, m_hat, sqrt_v, sqrt_v_hat = frame["moments"][0]  # step 1
+    assert m == pytest.approx(0.1 * g) and sqrt_v == pytest.approx(math.sqrt(0.001) * abs(g))
+    assert m_hat == pytest.approx(g) and sqrt_v_hat == pytest.approx(abs(g))
+    np.testing.assert_allclose(on, 1.0, rtol=1e-4)  # corrected: exactly lr, every step
+    assert off[0] == pytest.approx(3.16, abs=0.005)  # uncorrected: 3.16 lr at step 1
+    assert int(np.argmax(off)) + 1 == 12 and off.max() == pytest.approx(6.6, abs=0.05)
+    assert off[-1] == pytest.approx(3.2, abs=0.05)  # still 3.2 lr at t = 100
+    # ... and back to lr only after thousands of steps
+    later = DemoRun(demo(), demo.defaults()).run(3000)
+    assert later is not None
+    assert later["ratio"]["off"][999] > 1.2 and later["ratio"]["off"][-1] < 1.03
+    # beta2 = 0.9: the first uncorrected step is 0.32 lr
+    small = DemoRun(demo(), demo.resolve({"beta2": 0.9})).run(1)
+    assert small is not None and small["ratio"]["off"][0] == pytest.approx(0.32, abs=0.005)
+
+
 @pytest.mark.parametrize("problem", ["constant", "digits"])
 def test_renders_headless(tmp_path: Path, problem: str) -> None:
     out = tmp_path / "bias.png"

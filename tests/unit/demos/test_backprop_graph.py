@@ -10,6 +10,24 @@ from quizapp.demos.backprop_graph import BACKWARD, FORWARD, NODES, BackpropGraph
 from quizapp.demos.runner import DemoRun
 
 
+def test_note_holds_on_the_default_run() -> None:
+    run = DemoRun(BackpropGraph(), BackpropGraph.defaults(), limit=BackpropGraph.steps)
+    frames = []
+    while (frame := run.step()) is not None:
+        frames.append(frame)
+    # one stage per frame, t counting them; the generator ends with the check
+    assert [f["t"] for f in frames] == list(range(1, 15)) and frames[-1]["phase"] == "check"
+    last = frames[-1]
+    g, v = last["analytic"], last["values"]
+    assert g["f"] == 1.0  # the backward pass starts at ∂f/∂f = 1
+    assert g["a"] == g["b"] and g["z"] == g["b"]  # an add node passes it through unchanged
+    assert g["x"] == g["a"] * v["y"] and g["y"] == g["a"] * v["x"]  # multiply: the other input
+    assert g["b"] == g["f"] * v["c"] and g["c"] == g["f"] * v["b"]
+    assert g["w"] == pytest.approx(g["c"] * v["c"] * (1 - v["c"]), rel=1e-12)  # σ(w)(1−σ(w))
+    # the central difference agrees to about ten decimals (h = 1e-5)
+    assert max(abs(g[n] - last["numeric"][n]) for n in NODES) < 1e-10
+
+
 @pytest.mark.parametrize("inputs", [
     {},  # the defaults
     {"x": -4.5, "y": 1.5, "z": -0.3, "w": -3.0},

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from blit_check import full_redraws
 
-from quizapp.demos.batchnorm_inference import BatchNormInference
+from quizapp.demos.batchnorm_inference import BatchNormInference, theory
 from quizapp.demos.runner import DemoRun
 from quizapp.trainer import BatchNorm1d
 
@@ -18,6 +18,41 @@ def frames(steps: int, **overrides: object) -> list[dict]:
     while len(out) < steps and (frame := run.step()) is not None:
         out.append(frame)
     return out
+
+
+def test_note_holds_on_the_default_run() -> None:
+    demo = BatchNormInference
+    run = DemoRun(demo(), demo.defaults(), limit=demo.steps)
+    got = []
+    while (frame := run.step()) is not None:
+        got.append(frame)
+    assert run.finished and len(got) == demo.steps and got[-1]["t"] == demo.steps
+    mu, var, m = 3.0, 1.5**2, 0.1
+    running = got[-1]["running"]  # row t: after t steps; row 0 the start (0, 1)
+    assert tuple(running[0]) == (0.0, 1.0)
+    for t, frame in enumerate(got, start=1):  # running = 0.9 running + 0.1 batch (unbiased)
+        x = frame["trained_batch"]
+        np.testing.assert_allclose(running[t], 0.9 * running[t - 1] + 0.1 * np.array(
+            [x.mean(), x.var(ddof=1)]), rtol=1e-12)
+    # the expected gap shrinks by 0.9 per step: 12 % left after 20 steps, 0.5 % after 50
+    t = np.arange(len(running))
+    expected_mean, expected_var = theory(mu, var, m, t.astype(float))
+    assert (mu - expected_mean[20]) / mu == pytest.approx(0.12, abs=0.005)
+    assert (mu - expected_mean[50]) / mu == pytest.approx(0.005, abs=0.001)
+    # the measured statistics follow it up to batch noise: a batch of 16 has a mean with std
+    # σ/4 and a variance with std σ²·√(2/15); the running averages keep √(m/(2−m)) of that
+    keep = np.sqrt(m / (2 - m))
+    assert np.all(np.abs(running[:, 0] - expected_mean) < 4 * keep * 1.5 / 4)
+    assert np.all(np.abs(running[:, 1] - expected_var) < 4 * keep * var * np.sqrt(2 / 15))
+    # eval mode: the probe's output comes from the running statistics alone, whatever its
+    # batch; in train mode it changes with the batch
+    last = got[-1]
+    rm, rv = last["running_mean"], last["running_var"]
+    assert last["eval_probe"] == pytest.approx(1.0 * (last["probe"] - rm) / np.sqrt(rv + 1e-5)
+                                               + 0.5)
+    assert np.ptp([f["train_probe"] for f in got[-10:]]) > 0.05
+    # batch statistics with a batch of one: every input gives β
+    np.testing.assert_allclose(last["single"], 0.5, atol=1e-9)
 
 
 def test_eval_output_of_one_example_differs_from_train_mode_output() -> None:

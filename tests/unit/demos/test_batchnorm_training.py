@@ -3,35 +3,52 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from blit_check import full_redraws
 
-from quizapp.demos.batchnorm_training import STEPS_PER_FRAME, BatchNormTraining
+from quizapp.demos.batchnorm_training import BatchNormTraining
 from quizapp.demos.runner import DemoRun
 
 
-@pytest.mark.parametrize("seed", [0, 1])
-def test_at_a_high_learning_rate_bn_trains_and_the_plain_net_does_not(seed: int) -> None:
+def last_frame(**overrides: object) -> dict:
     demo = BatchNormTraining()
-    frame = DemoRun(demo, demo.resolve({"lr": 2.0, "seed": seed})).run(50)
-    assert frame is not None and frame["step"] == 50 * STEPS_PER_FRAME
-    assert frame["alive"]["bn"]
-    bn_loss = frame["smooth"]["bn"][-1]
-    bn_acc = frame["val_acc"]["bn"][-1, 1]
-    assert bn_loss < 0.4 and bn_acc > 0.85
-    plain_loss = frame["smooth"]["plain"][-1]
-    plain_acc = frame["val_acc"]["plain"][-1, 1]
-    # the plain net diverged, or it is stuck near chance (loss ~ ln 10, accuracy ~ 10 %)
-    assert not frame["alive"]["plain"] or (plain_loss > 1.5 and plain_loss > 4 * bn_loss)
-    assert plain_acc < 0.3
-    assert np.isfinite(bn_loss)
+    run = DemoRun(demo, demo.resolve(overrides), limit=demo.steps)
+    frame = run.run(demo.steps)
+    assert frame is not None and run.finished and frame["t"] == frame["step"] == 400
+    return frame
 
 
-def test_at_a_gentle_learning_rate_both_train() -> None:
-    demo = BatchNormTraining()
-    frame = DemoRun(demo, demo.resolve({"lr": 0.2, "hidden": 64})).run(40)
-    assert frame is not None and all(frame["alive"].values())
-    assert frame["val_acc"]["plain"][-1, 1] > 0.75 and frame["val_acc"]["bn"][-1, 1] > 0.75
+def plain_net_failed(frame: dict) -> bool:
+    """The plain net's loss exploded within 50 steps, or it is stuck at ln 10 with every ReLU
+    of a hidden layer dead; either way it ends at chance accuracy."""
+    chance = bool(frame["val_acc"]["plain"][-1, 1] <= 0.11)
+    exploded = not frame["alive"]["plain"] and len(frame["loss"]["plain"]) < 50
+    stuck = (frame["alive"]["plain"] and abs(frame["smooth"]["plain"][-1] - np.log(10)) < 0.05
+             and frame["dead"]["plain"].max() == 1.0)
+    return chance and (exploded or stuck)
+
+
+def test_note_holds_on_the_default_run() -> None:
+    frame = last_frame()
+    # lr 2: the plain net fails (here: its loss explodes), the BN net trains to over 90 %
+    assert plain_net_failed(frame) and not frame["alive"]["plain"]
+    acc = frame["val_acc"]["bn"][:, 1]
+    assert frame["alive"]["bn"] and acc[-1] > 0.9 and acc.max() > 0.93
+    assert frame["dead"]["bn"].max() < 0.05
+    # another seed: the plain net is stuck at ln 10, a hidden layer all dead ReLUs
+    other = last_frame(seed=1)
+    assert plain_net_failed(other) and other["alive"]["plain"]
+    assert other["val_acc"]["bn"][-1, 1] > 0.9
+
+
+def test_note_on_lower_rates_holds() -> None:
+    # lr 1: the plain net learns, less well than the BN net (how far it gets is sensitive to
+    # rounding: 0.81 or 0.91 accuracy here, depending on the libraries loaded);
+    # lr 0.2: both train well
+    gentle = last_frame(lr=1.0)
+    assert 0.2 < gentle["val_acc"]["plain"][-1, 1] < gentle["val_acc"]["bn"][-1, 1]
+    assert gentle["smooth"]["plain"][-1] > gentle["smooth"]["bn"][-1]
+    slow = last_frame(lr=0.2)
+    assert min(slow["val_acc"][n][-1, 1] for n in ("plain", "bn")) > 0.9
 
 
 def test_update_lets_the_live_window_blit() -> None:

@@ -8,6 +8,24 @@ from quizapp.demos.cnn_vs_mlp import CnnVsMlp
 from quizapp.demos.runner import DemoRun
 
 
+def test_note_holds_on_the_default_run() -> None:
+    run = DemoRun(CnnVsMlp(), CnnVsMlp.defaults(), limit=CnnVsMlp.steps)
+    frame = run.run(CnnVsMlp.steps)
+    assert frame is not None and run.finished and frame["t"] == frame["step"] == 300
+    assert frame["totals"] == {"cnn": 2698, "mlp": 20710}  # about 7x fewer
+    history = frame["history"]
+    at_50 = history[history[:, 0] == 50][0]
+    assert at_50[1] < at_50[2] - 0.2  # the CNN learns more slowly at first
+    _, cnn_acc, mlp_acc = history[-1]
+    assert abs(cnn_acc - 0.92) < 0.02 and abs(mlp_acc - 0.92) < 0.02  # then both about 92 %
+    # each conv weight is used once per output position: 196 (conv1), 49 (conv2); MLP once
+    for layer, positions in zip(frame["counts"]["cnn"][:2], (196, 49), strict=True):
+        weights = layer.params - int(layer.formula.rsplit("+", 1)[1])
+        assert layer.macs == positions * weights
+    assert all(layer.macs == layer.params - int(layer.formula.rsplit("+", 1)[1])
+               for layer in frame["counts"]["mlp"])
+
+
 def test_parameter_counts_equal_the_hand_formulas() -> None:
     values = CnnVsMlp.resolve({"conv1": 6, "conv2": 12, "hidden": 50})
     frame = DemoRun(CnnVsMlp(), values).run(1)
@@ -26,16 +44,5 @@ def test_parameter_counts_equal_the_hand_formulas() -> None:
     assert [c.macs for c in frame["counts"]["mlp"]] == [196 * 50, 50 * 10]  # each weight once
 
 
-def test_cnn_has_far_fewer_parameters_for_similar_accuracy() -> None:
-    run = DemoRun(CnnVsMlp(), CnnVsMlp.defaults())
-    frame = run.run(301)
-    assert frame is not None and not run.diverged and frame["step"] == 300
-    totals = frame["totals"]
-    assert totals["cnn"] * 5 < totals["mlp"]  # 2,698 vs 20,710 with the defaults
-    _, cnn_acc, mlp_acc = frame["history"][-1]
-    assert cnn_acc > 0.85 and mlp_acc > 0.85
-    assert cnn_acc > mlp_acc - 0.03
-
-
 def test_frames_blit_with_steady_limits() -> None:
-    assert full_redraws(CnnVsMlp(), CnnVsMlp.defaults(), 12) == 0
+    assert full_redraws(CnnVsMlp(), CnnVsMlp.defaults(), 8) == 0

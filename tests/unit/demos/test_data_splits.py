@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from blit_check import full_redraws
 
 from quizapp.demos.data_splits import DataSplits
@@ -22,6 +23,25 @@ def chosen_scores(n_select: int, seeds: range, candidates: int) -> np.ndarray:
         assert np.all(np.diff(frame["chosen"][:, 1]) >= 0)
         rows.append(scores[best])
     return np.array(rows)
+
+
+def test_note_holds_on_the_default_run() -> None:
+    demo = DataSplits
+    run = DemoRun(demo(), demo.defaults(), limit=demo.steps)
+    frame = run.run(demo.steps)
+    assert frame is not None and run.finished and frame["t"] == frame["count"] == 60
+    scores, chosen = frame["scores"], frame["chosen"]
+    # one candidate: about the same score on both sets (the cloud around y = x)
+    assert abs(float(np.mean(scores[:, 0] - scores[:, 1]))) < 0.02
+    # the choice: validation 0.90 -> 0.96, changing at candidates 10, 21 and 28 ...
+    changes = np.flatnonzero(np.diff(chosen[:, 0]) != 0) + 2
+    assert changes.tolist() == [10, 21, 28]
+    assert chosen[0, 1] == pytest.approx(0.90) and chosen[-1, 1] == pytest.approx(0.96)
+    # ... while its test accuracy stays within 0.875 .. 0.895 (as the plot prints it)
+    assert round(chosen[:, 2].min(), 3) == 0.875 and round(chosen[:, 2].max(), 3) == 0.895
+    best = scores[frame["best"]]
+    assert best[0] - best[1] == pytest.approx(0.085, abs=0.001)
+    assert int(np.sum(scores[:, 1] > best[1])) == 10  # 10 others better on the test set
 
 
 def test_selection_score_of_the_chosen_model_is_optimistic_on_average() -> None:

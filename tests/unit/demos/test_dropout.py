@@ -9,6 +9,29 @@ from quizapp.demos.dropout import DropoutDemo
 from quizapp.demos.runner import DemoRun
 
 
+def test_note_holds_on_the_default_run() -> None:
+    demo = DropoutDemo()
+    run = DemoRun(demo, demo.defaults(), limit=demo.steps)
+    frame = run.run(demo.steps)
+    assert frame is not None and run.finished and frame["t"] == frame["epoch"] == 100
+    train, val = frame["train"], frame["val"]
+    # no dropout: training loss keeps falling (0.09), validation loss bottoms out near epoch 7
+    # and climbs to 1.05
+    assert np.all(np.diff(train["plain"][::10]) < 0) and abs(train["plain"][-1] - 0.09) < 0.01
+    assert abs(int(np.argmin(val["plain"])) + 1 - 7) <= 2
+    assert abs(val["plain"][-1] - 1.05) < 0.02
+    # dropout 0.5: overfits more slowly (0.69), the gap 0.53 instead of 0.96, but still rises
+    gap = {n: val[n][-1] - train[n][-1] for n in ("plain", "dropout")}
+    assert abs(val["dropout"][-1] - 0.69) < 0.02
+    assert abs(gap["dropout"] - 0.53) < 0.02 and abs(gap["plain"] - 0.96) < 0.02
+    assert val["dropout"][-1] > 1.5 * val["dropout"].min()
+    # right: one mask zeroes units or scales them by 1/(1-p) = 2; the mean is the eval output
+    h, one, mean = frame["h"], frame["one_mask"], frame["mask_mean"]
+    np.testing.assert_array_equal(frame["eval_out"], h)
+    assert np.all(np.isclose(one, 0.0) | np.isclose(one, 2.0 * h))
+    assert abs(mean.sum() / h.sum() - 1.0) < 0.02
+
+
 def test_train_mode_mean_matches_eval_mode_output() -> None:
     demo = DropoutDemo()
     frame = DemoRun(demo, demo.resolve({"p": 0.5, "hidden": 128})).run(2)

@@ -12,11 +12,31 @@ from quizapp.demos.runner import DemoRun
 
 @pytest.fixture(scope="module")
 def default_frame() -> dict:
-    """The last frame of 500 epochs with the default parameters (seed 0, patience 50)."""
+    """The last frame of the default run: 300 epochs (seed 0, patience 50)."""
     demo = EarlyStoppingDemo()
-    frame = DemoRun(demo, demo.defaults()).run(100)
-    assert frame is not None and frame["epoch"] == 500
+    run = DemoRun(demo, demo.defaults(), limit=demo.steps)
+    frame = run.run(demo.steps)
+    assert frame is not None and run.finished and frame["t"] == frame["epoch"] == 300
     return frame
+
+
+def test_note_holds_on_the_default_run(default_frame: dict) -> None:
+    frame = default_frame
+    train, val = frame["train"]["plain"], frame["val"]["plain"]
+    # training loss keeps falling; validation loss has its minimum at epoch 89, then rises
+    assert all(np.all(np.diff(train[start::10][:8]) < 0) for start in (100, 200))
+    assert int(np.argmin(val)) + 1 == frame["best_epoch"] == 89
+    assert val[-1] > 1.05 * val.min() and val[150] > 1.1 * val.min()
+    # stop at best + patience = 139; the best weights restored
+    assert frame["stop_epoch"] == 89 + 50 == 139
+    assert frame["restored_val"] == pytest.approx(val.min(), rel=1e-9)
+    # L2: weights small (norm 5.7 vs 15.5), the gap about half (0.08 vs 0.14)
+    norm = frame["w_norm"]
+    assert norm["l2"] == pytest.approx(5.7, abs=0.1) and norm["plain"] == pytest.approx(15.5,
+                                                                                       abs=0.1)
+    gap = {n: frame["val"][n][-1] - frame["train"][n][-1] for n in ("plain", "l2")}
+    assert gap["l2"] == pytest.approx(0.08, abs=0.006)
+    assert gap["plain"] == pytest.approx(0.14, abs=0.006)
 
 
 @pytest.mark.parametrize(("seed", "patience"), [(0, 50), (1, 20)])

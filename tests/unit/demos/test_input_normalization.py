@@ -2,10 +2,40 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from quizapp.demos.input_normalization import InputNormalization
 from quizapp.demos.runner import DemoRun
+
+
+def test_note_holds_on_the_default_run() -> None:
+    demo = InputNormalization
+    values = demo.defaults()
+    run = DemoRun(demo(), values, limit=demo.steps)
+    frame = run.run(demo.steps)
+    # the run ends by itself once both problems have converged, well before its frame limit
+    assert frame is not None and run.finished and run.count < demo.steps
+    assert frame["converged"] == {"raw": 709, "standardised": 4}
+    assert frame["t"] == frame["step"] >= 709
+    probs = demo.setups(values)
+    kappa = {k: p.lam_max / p.lam_min for k, p in probs.items()}
+    assert kappa["raw"] == pytest.approx(106, abs=0.5) and kappa["standardised"] < 1.15
+    assert abs(kappa["raw"] / values["scale"] ** 2 - 1) < 0.1  # "about scale²"
+    # the best fixed rate 2/(λmax+λmin): η·λmax = 2κ/(κ+1) ≈ 1.98 raw (≈ 370 steps), ≈ 1.05
+    best = {k: 2 * q / (q + 1) for k, q in kappa.items()}
+    assert best["raw"] == pytest.approx(1.98, abs=0.005)
+    assert best["standardised"] == pytest.approx(1.05, abs=0.01)
+    at_best = steps_to_converge(best["raw"])["raw"]
+    assert at_best is not None and 350 <= at_best <= 390
+    for mult in (1.0, 1.9, 1.99):
+        slower = steps_to_converge(mult)["raw"]
+        assert slower is not None and slower >= at_best
+    # at η·λmax = 1.9 the standardised path jumps across the optimum at every step
+    fast = DemoRun(demo(), demo.resolve({"lr_mult": 1.9})).run(3)
+    assert fast is not None
+    offset = fast["paths"]["standardised"][1:8] - probs["standardised"].w_star
+    assert np.all(np.sign(offset[1:]) == -np.sign(offset[:-1]))
 
 
 def steps_to_converge(lr_mult: float) -> dict[str, int | None]:

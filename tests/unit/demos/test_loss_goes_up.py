@@ -3,9 +3,32 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from quizapp.demos.loss_goes_up import LossGoesUp
 from quizapp.demos.runner import DemoRun
+
+
+def test_note_holds_on_the_default_run() -> None:
+    run = DemoRun(LossGoesUp(), LossGoesUp.defaults(), limit=LossGoesUp.steps)
+    frame = run.run(LossGoesUp.steps)
+    assert frame is not None and run.finished and frame["t"] == LossGoesUp.steps - 1
+    small, edge, high = frame["quad_loss"]  # η·λ_max = 0.5, 1.9 and 2.2
+    assert np.all(np.diff(small) < 0) and np.all(np.diff(edge) < 0)  # down at every step
+    theta1 = frame["paths"][1][:, 0]  # 1.9: θ1 flips sign every step
+    assert np.all(np.sign(theta1[1:]) == -np.sign(theta1[:-1]))
+    # 2.2: the steep component grows 1.2x per step, the loss 1.44x, until it leaves (~75 steps)
+    steep = frame["paths"][2][:, 0]
+    np.testing.assert_allclose(steep[1:] / steep[:-1], -1.2, rtol=1e-9)
+    assert np.all(np.diff(high) > 0)
+    assert high[-1] / high[-2] == pytest.approx(1.44, rel=1e-3)
+    assert frame["alive"] == [True, True, False] and 70 <= len(high) <= 80
+    # right: mini-batch training raises the full loss on about a quarter of its steps ...
+    mini, full = frame["full_loss"]["mini"], frame["full_loss"]["full"]
+    ups = int(np.sum(np.diff(mini) > 0))
+    assert ups == frame["ups"] and 0.15 < ups / frame["t"] < 0.35
+    assert mini[-1] < 0.3 * mini[0]  # while it still goes down overall
+    assert np.all(np.diff(full) < 0)  # full-batch gradient descent at the same rate: never up
 
 
 def test_rate_above_two_over_lambda_max_raises_the_loss_every_step() -> None:

@@ -11,6 +11,38 @@ from quizapp.demos.lr_schedules import LrSchedules
 from quizapp.demos.runner import DemoRun
 
 
+def final_excess(**overrides: object) -> dict[str, np.ndarray]:
+    run = DemoRun(LrSchedules(), LrSchedules.resolve(overrides), limit=LrSchedules.steps)
+    frame = run.run(LrSchedules.steps)
+    assert frame is not None and run.finished and frame["t"] == frame["epoch"]
+    excess: dict[str, np.ndarray] = frame["excess"]
+    return excess
+
+
+def test_note_holds_on_the_default_run() -> None:
+    run = DemoRun(LrSchedules(), LrSchedules.defaults(), limit=LrSchedules.steps)
+    frame = run.run(LrSchedules.steps)
+    # the run ends by itself at the epoch budget
+    assert frame is not None and run.finished and run.count == 61 and frame["t"] == 60
+    excess = frame["excess"]
+    assert len({float(curve[0]) for curve in excess.values()}) == 1  # same start
+    final = {name: float(curve[-1]) for name, curve in excess.items()}
+    for name in ("step", "exponential", "cosine", "warmup_cosine"):
+        assert final[name] < final["constant"] / 1000, final  # "more than 1,000 times lower"
+    # the constant rate has stopped improving: its last 20 epochs hover
+    tail = excess["constant"][-20:]
+    assert np.median(tail[:10]) < 3 * np.median(tail[10:])
+    # the floor rises with the rate: half the rate, a floor several times lower
+    floor = float(np.mean(excess["constant"][-30:]))
+    half = float(np.mean(final_excess(lr=0.025)["constant"][-30:]))
+    assert half < floor / 3
+    # decayed too fast (γ = 0.5): the rate is gone, the loss frozen far above the others
+    frozen = final_excess(exp_gamma=0.5)
+    fast = frozen["exponential"]
+    assert fast[-1] > 100 * final["cosine"]
+    assert abs(fast[-1] / fast[-30] - 1) < 0.01
+
+
 def test_rates_match_pytorch_closed_forms_and_decay_wins() -> None:
     run = DemoRun(LrSchedules(), LrSchedules.defaults())  # lr 0.05, 60 epochs, 5 warm-up
     frame = run.run(1000)

@@ -6,13 +6,43 @@ import numpy as np
 import pytest
 
 from quizapp.demos import DemoRun, get_demo
-from quizapp.demos.optimizer_race import SURFACES, OptimizerRace
+from quizapp.demos.optimizer_race import OPTIMIZERS, SURFACES, OptimizerRace
 
 
 def final_frame(**overrides: object) -> dict:
     frame = DemoRun(OptimizerRace(), OptimizerRace.resolve(overrides)).run(150)
     assert frame is not None
     return frame
+
+
+def test_note_holds_on_the_default_run() -> None:
+    run = DemoRun(OptimizerRace(), OptimizerRace.defaults(), limit=OptimizerRace.steps)
+    frame = run.run(OptimizerRace.steps)
+    assert frame is not None and run.finished and frame["t"] == OptimizerRace.steps - 1
+    paths, losses = frame["paths"], frame["losses"]
+    assert all(tuple(path[0]) == (-4.0, 1.0) for path in paths.values())
+    # momentum swings to x ≈ 2 past the minimum at x = 0 and comes back; Nesterov to x ≈ 1.4
+    momentum, nesterov = paths["Momentum"][:, 0], paths["Nesterov"][:, 0]
+    assert 1.8 < momentum.max() < 2.3 and abs(momentum[-1]) < 0.01
+    assert 1.2 < nesterov.max() < 1.6 and nesterov.max() < 0.75 * momentum.max()
+    # the adaptive methods' first step is as long in x as in y (diagonal); SGD's is 5x longer
+    # in y, down the steep slope
+    for name in ("AdaGrad", "RMSprop", "Adam"):
+        dx, dy = np.abs(paths[name][1] - paths[name][0])
+        assert dx == pytest.approx(dy, rel=1e-6), name
+    dx, dy = np.abs(paths["SGD"][1] - paths["SGD"][0])
+    assert dy == pytest.approx(5 * dx)
+    # AdaGrad slows down step after step and is still far from the minimum at the end
+    step_x = np.abs(np.diff(paths["AdaGrad"][:, 0]))
+    assert step_x[5] > step_x[20] > step_x[50] > step_x[140]
+    assert losses["AdaGrad"][-1] > 1.0
+    assert all(losses[n][-1] < 1e-4 for n in OPTIMIZERS if n != "AdaGrad")
+    # lr 0.09: SGD's y flips sign every step and keeps |1 - 0.09 * 20| = 80 % of itself;
+    # Nesterov diverges, plain momentum does not
+    fast = final_frame(lr=0.09)
+    y = fast["paths"]["SGD"][:30, 1]
+    np.testing.assert_allclose(y[1:] / y[:-1], -0.8, rtol=1e-6)
+    assert not fast["alive"]["Nesterov"] and fast["alive"]["Momentum"]
 
 
 def test_nesterov_overshoots_less_than_momentum_on_the_ravine() -> None:

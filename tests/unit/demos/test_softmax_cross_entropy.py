@@ -10,6 +10,35 @@ from quizapp.demos.runner import DemoRun
 from quizapp.demos.softmax_cross_entropy import TRUE, K, SoftmaxCrossEntropy
 
 
+def entropy(p: np.ndarray) -> float:
+    return float(-np.sum(p * np.log(p)))
+
+
+def test_note_holds_on_the_default_run() -> None:
+    demo = SoftmaxCrossEntropy
+    run = DemoRun(demo(), demo.defaults(), limit=demo.steps)
+    first = run.step()
+    frame = run.run(demo.steps)
+    assert first is not None and frame is not None and run.finished and frame["t"] == 100
+    q = np.eye(K)[TRUE]
+    np.testing.assert_allclose(first["grad_s_ce"], first["p"] - q, atol=1e-12)
+    # CE: starts below 0.0001 with a gradient of about -1, passes 0.9 within 14 steps
+    assert first["p"][TRUE] < 1e-4 and first["grad_z_ce"][TRUE] < -0.9999
+    ce = frame["p_true"]["ce"]
+    assert ce[14] > 0.9 > ce[13]
+    # sigmoid + MSE: gradient -0.005, still at 0.005 after 100 steps
+    assert first["grad_z_mse"][TRUE] == pytest.approx(-0.005, abs=0.0005)
+    assert frame["p_true"]["mse"][-1] == pytest.approx(0.005, abs=0.0005)
+    # temperature: T > 1 flattens (higher entropy), T < 1 sharpens; the z-gradient is (p-q)/T
+    spread = {}
+    for temp in (0.5, 1.0, 3.0):
+        start = DemoRun(demo(), demo.resolve({"temperature": temp})).run(1)
+        assert start is not None
+        spread[temp] = entropy(start["p"])
+        np.testing.assert_allclose(start["grad_z_ce"], (start["p"] - q) / temp, atol=1e-12)
+    assert spread[0.5] < spread[1.0] < spread[3.0]
+
+
 @pytest.mark.parametrize(("eps", "temperature"), [(0.0, 1.0), (0.1, 1.0), (0.3, 2.5)])
 def test_cross_entropy_gradient_is_p_minus_q(eps: float, temperature: float) -> None:
     values = SoftmaxCrossEntropy.resolve({"label_smoothing": eps, "temperature": temperature,

@@ -17,6 +17,28 @@ def last_frame(**overrides: object) -> dict:
     return frame
 
 
+def test_note_holds_on_the_default_run() -> None:
+    run = DemoRun(WeightInit(), WeightInit.defaults(), limit=WeightInit.steps)
+    frame = run.run(WeightInit.steps)
+    # one layer per frame; the run ends by itself at the last of the 10 layers
+    assert frame is not None and run.finished and run.count == frame["t"] == 10
+    stds = frame["stds"]
+    # small init (tanh, width 256): x 0.01·√256 = 0.16 per layer, 0.16 -> 1e-8
+    np.testing.assert_allclose(stds["small"][1:] / stds["small"][:-1], 0.16, rtol=0.05)
+    assert stds["small"][0] == pytest.approx(0.16, abs=0.01)
+    assert 0.5e-8 < stds["small"][-1] < 2e-8
+    # zeros: every unit of a layer gives the same value (no spread across units)
+    assert np.all(frame["spreads"]["zero"] == 0.0)
+    # Xavier keeps tanh spread out: 0.63 at layer 1, still 0.23 at layer 10
+    assert stds["xavier"][0] == pytest.approx(0.63, abs=0.01)
+    assert stds["xavier"][-1] == pytest.approx(0.23, abs=0.01)
+    # with ReLU: Xavier shrinks the std about 0.71x per layer, He keeps it nearly constant
+    relu = last_frame(activation="relu", depth=10)["stds"]
+    ratio = relu["xavier"][1:] / relu["xavier"][:-1]
+    assert abs(float(np.exp(np.mean(np.log(ratio)))) - 0.71) < 0.03
+    assert relu["he"].max() / relu["he"].min() < 1.5
+
+
 def test_small_random_init_collapses_tanh_activations() -> None:
     frame = last_frame(activation="tanh", depth=10)
     small = frame["stds"]["small"]
