@@ -5,8 +5,8 @@
 #   bash docs/walkthrough.sh        (needs ../shared/tools/walk, or WALK=path/to/walk)
 #
 # Every shot starts from a fresh data folder: home, a question, its answer (with formulas),
-# the card's live demo, the demo gallery, the keyboard-shortcut help, and the answer again in
-# the dark theme.
+# the card's live demo, the demo gallery, the keyboard-shortcut help, statistics and settings
+# after a simulated year of study, and the answer again in the dark theme.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WALK=${WALK:-../shared/tools/walk}
@@ -34,6 +34,22 @@ with open_store(Path(sys.argv[1])) as store:
         key, value = pair.split("=", 1)
         store.set_setting(key, json.loads(value))
 EOF
+  if [ -n "${HISTORY:-}" ]; then  # a year of a simulated learner's reviews of the real cards
+    .venv/bin/python - "$WALK_DIR/data/progress.sqlite3" <<'EOF'
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+sys.path.insert(0, "tests")
+from simulated_history import simulate
+from quizapp.content import default_content_dir, load_library
+from quizapp.store import open_store
+library = load_library(default_content_dir())
+with open_store(Path(sys.argv[1])) as store:
+    ids = [card.id for card in library.cards]
+    simulate(store, ids[:240], 365, datetime.now(UTC), new_per_day=4, skill=0.93, seed=1,
+             skip_days=range(200, 209))
+EOF
+  fi
   "$WALK" start >/dev/null
   "$WALK" size 1600 1000
 }
@@ -60,6 +76,17 @@ for lang in ko en; do
   sleep 1
   if [ "$lang" = ko ]; then fit "키보드 단축키"; else fit "Keyboard shortcuts"; fi
   shot "help-$lang"
+  "$WALK" key Escape
+
+  HISTORY=1 fresh "ui_language=\"$lang\"" 'theme="light"'
+  "$WALK" key s
+  sleep 4
+  if [ "$lang" = ko ]; then fit "통계"; else fit "Statistics"; fi
+  shot "statistics-$lang"
+  "$WALK" key Escape ctrl+comma
+  sleep 2
+  if [ "$lang" = ko ]; then fit "설정"; else fit "Settings"; fi
+  shot "settings-$lang"
   "$WALK" key Escape
 
   fresh "ui_language=\"$lang\"" 'theme="dark"'

@@ -60,7 +60,9 @@ def draw_calendar(figure: Figure, stats: Statistics, lang: str) -> None:
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    figure.colorbar(image, ax=ax, shrink=0.8, pad=0.01, label=tr(lang, "복습 수", "reviews"))
+    bar = figure.colorbar(image, ax=ax, location="bottom", shrink=0.25, aspect=15, pad=0.08,
+                          anchor=(1.0, 1.0))
+    bar.set_label(tr(lang, "하루 복습 수", "reviews a day"), fontsize=9)
     total = sum(stats.heatmap.values())
     ax.set_title(tr(lang, f"지난 1년 복습 {total}회 · 현재 연속 {stats.current_streak}일 · "
                           f"최장 연속 {stats.longest_streak}일",
@@ -182,18 +184,22 @@ def draw_weak_topics(figure: Figure, stats: Statistics, lang: str) -> None:
         return
     names = [stats.deck_titles.get(t.name, (t.name, t.name))[lang == "en"] if t.kind == "deck"
              else f"#{t.name}" for t in reversed(topics)]
-    rates = [t.again_rate for t in reversed(topics)]
-    bars = ax.barh(range(len(topics)), rates, color=RED)
+    scores = [t.weakness for t in reversed(topics)]
+    bars = ax.barh(range(len(topics)), scores, color=RED)
     ax.set_yticks(range(len(topics)), names)
     for bar, topic in zip(bars, reversed(topics), strict=True):
         recall = ("-" if topic.mean_retrievability is None
                   else f"{topic.mean_retrievability:.0%}")
+        misses = topic.quiz_misses + topic.interview_misses
         ax.text(bar.get_width() + 0.005, bar.get_y() + bar.get_height() / 2,
-                tr(lang, f"  실수 {topic.lapses} · 퀴즈 오답 {topic.quiz_misses} · R {recall}",
-                   f"  lapses {topic.lapses} · quiz misses {topic.quiz_misses} · R {recall}"),
+                tr(lang, f"  '다시' {topic.again_rate:.0%} · 실수 {topic.lapses} · "
+                         f"퀴즈·면접 오답 {misses} · R {recall}",
+                   f"  Again {topic.again_rate:.0%} · lapses {topic.lapses} · "
+                   f"quiz/interview misses {misses} · R {recall}"),
                 va="center", fontsize=8, color=GREY)
-    ax.set_xlim(0, max(max(rates) * 1.6, 0.1))
-    ax.set_xlabel(tr(lang, "'다시' 비율", "Again rate"))
+    ax.set_xlim(0, max(max(scores) * 1.6, 0.1))
+    ax.set_xlabel(tr(lang, "약점 점수: 보정한 '다시' 비율 + 오답 + 지금 잊은 정도",
+                     "Weakness: adjusted Again rate + misses + what is forgotten now"))
     ax.set_title(tr(lang, "약한 주제 (덱과 태그, 나쁜 순)",
                     "Weak topics (decks and tags, worst first)"))
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -71,9 +71,14 @@ class WeakTopic:
     quiz_misses: int
     interview_misses: int
     mean_retrievability: float | None
+    #: What the list is sorted by: the Again rate shrunk towards the collection's (so a topic
+    #: with few answers is not judged on them alone), plus 0.02 per quiz or interview miss,
+    #: plus a tenth of what is forgotten now (1 - mean retrievability).
+    weakness: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
-        return {self.kind: self.name, "again_rate": round(self.again_rate, 4),
+        return {self.kind: self.name, "weakness": round(self.weakness, 4),
+                "again_rate": round(self.again_rate, 4),
                 "lapses": self.lapses, "cards": self.cards, "answers": self.answers,
                 "quiz_misses": self.quiz_misses, "interview_misses": self.interview_misses,
                 "mean_retrievability": None if self.mean_retrievability is None
@@ -275,7 +280,8 @@ def _weak_topics(library: Library, store: ProgressStore, log: list[dict[str, Any
         misses = topic.quiz_misses + topic.interview_misses
         return shrunk + 0.02 * misses + 0.1 * (1 - (topic.mean_retrievability or 1.0))
 
-    return sorted(topics, key=weakness, reverse=True)
+    scored = [replace(topic, weakness=weakness(topic)) for topic in topics]
+    return sorted(scored, key=lambda topic: topic.weakness, reverse=True)
 
 
 def _trend(store: ProgressStore, clock: DayClock, sql: str) -> list[tuple[date, float, int]]:

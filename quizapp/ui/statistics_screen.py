@@ -12,6 +12,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -83,7 +84,8 @@ class StatisticsWindow(QWidget):
 
     def _topic_table(self) -> QTableWidget:
         mode = self.mode
-        headers = [tr(key, mode) for key in ("topic", "again_rate", "lapses", "quiz_misses",
+        headers = [tr(key, mode) for key in ("topic", "weakness", "again_rate", "lapses",
+                                               "quiz_misses",
                                                "interview_misses", "retrievability_now",
                                                "answers")]
         table = QTableWidget(len(self.stats.weak_topics), len(headers))
@@ -96,7 +98,8 @@ class StatisticsWindow(QWidget):
             name = titles[self.lang == "en"] if topic.kind == "deck" else f"#{topic.name}"
             recall = ("-" if topic.mean_retrievability is None
                       else f"{topic.mean_retrievability:.0%}")
-            for column, text in enumerate((name, f"{topic.again_rate:.0%}", str(topic.lapses),
+            for column, text in enumerate((name, f"{topic.weakness:.2f}",
+                                           f"{topic.again_rate:.0%}", str(topic.lapses),
                                            str(topic.quiz_misses), str(topic.interview_misses),
                                            recall, str(topic.answers))):
                 item = QTableWidgetItem(text)
@@ -106,7 +109,8 @@ class StatisticsWindow(QWidget):
                                           | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(row, column, item)
         table.resizeColumnsToContents()
-        table.horizontalHeader().setStretchLastSection(True)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.horizontalHeaderItem(1).setToolTip(tr("weakness_tip", mode))
         table.itemActivated.connect(lambda item: self._study(item))
         if table.rowCount():
             table.selectRow(0)

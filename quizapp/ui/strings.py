@@ -98,10 +98,17 @@ _TEXT: dict[str, tuple[str, str]] = {
         "{today} reviews today · streak {streak} days (longest {longest}) · true retention, "
         "last 30 days: {retention} · due today: {due} ({overdue} overdue)"),
     "weak_topics_tab": ("약한 주제 학습", "Study weak topics"),
-    "weak_topics_hint": ("'다시' 비율이 높고 실수가 잦은 주제부터 나옵니다. 고르고 Enter(또는 "
-                         "더블클릭)하면 그 주제를 학습합니다.",
-                         "Topics with the most Again answers and lapses come first. Pick one "
-                         "and press Enter (or double-click) to study it."),
+    "weakness": ("약점 점수", "Weakness"),
+    "weakness_tip": ("정렬 기준: 답이 적은 주제는 전체 평균 쪽으로 보정한 '다시' 비율, 퀴즈·면접 "
+                     "오답마다 0.02, 그리고 지금 잊은 정도(1 - 평균 회상 확률)의 10분의 1",
+                     "The sort key: the Again rate, pulled towards the collection's for topics "
+                     "with few answers, plus 0.02 per quiz or interview miss, plus a tenth of "
+                     "what is forgotten now (1 - mean retrievability)"),
+    "weak_topics_hint": ("약점 점수가 높은 주제부터 나옵니다('다시' 비율, 퀴즈·면접 오답, "
+                         "지금 잊은 정도). 고르고 Enter(또는 더블클릭)하면 그 주제를 학습합니다.",
+                         "The weakest topics come first (Again rate, quiz and interview misses, "
+                         "what is forgotten now). Pick one and press Enter (or double-click) "
+                         "to study it."),
     "study_topic": ("이 주제 학습 (Enter)", "Study this topic (Enter)"),
     "topic": ("주제", "Topic"),
     "again_rate": ("'다시' 비율", "Again rate"),

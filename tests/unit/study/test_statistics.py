@@ -14,7 +14,7 @@ from simulated_history import simulate
 from quizapp.content import Library, load_library
 from quizapp.store import ProgressStore, Review, open_store
 from quizapp.study import StudySettings, save_settings
-from quizapp.study.statistics import RETENTION_PERIODS, compute_statistics
+from quizapp.study.statistics import PRIOR_ANSWERS, RETENTION_PERIODS, compute_statistics
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)  # noon; the study day began 04:00 local time
 DAY = timedelta(days=1)
@@ -130,8 +130,16 @@ def test_weak_topics_put_the_failing_deck_first(store: ProgressStore,
     assert [t.name for t in decks] == ["beta", "alpha"]
     assert decks[0].again_rate == 0.5 and decks[0].lapses == 15 and decks[0].answers == 30
     assert decks[1].again_rate == 0.0
+    # Sorted by weakness: the Again rate shrunk towards the collection's 15/60 = 0.25.
+    prior, n = 0.25, PRIOR_ANSWERS
+    recall_b = decks[0].mean_retrievability
+    assert recall_b is not None
+    assert decks[0].weakness == pytest.approx((0.5 * 30 + prior * n) / (30 + n)
+                                              + 0.1 * (1 - recall_b))
+    assert [t.weakness for t in topics] == sorted((t.weakness for t in topics), reverse=True)
     as_json = compute_statistics(library, store, NOW).to_json()["weak_topics"][0]
-    assert as_json["deck"] == "beta" and {"again_rate", "lapses", "cards"} <= set(as_json)
+    assert as_json["deck"] == "beta" and {"again_rate", "lapses", "cards", "weakness"} <= set(
+        as_json)
 
 
 def test_a_simulated_year_gives_consistent_figures(store: ProgressStore,
