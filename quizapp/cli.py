@@ -1,4 +1,5 @@
-"""Command line: ``gui`` (default), ``check``, ``smoke``, ``stats``, ``demo``, ``quiz``.
+"""Command line: ``gui`` (default), ``check``, ``smoke``, ``stats``, ``demo``, ``quiz``,
+``export``, ``import``.
 
 Each command is a small function; heavy modules (Qt, matplotlib) are imported only by the
 commands that need them.
@@ -85,6 +86,16 @@ def _build_parser() -> argparse.ArgumentParser:
     score.add_argument("--content", metavar="DIR", type=Path,
                        help="content folder (default: the bundled content/)")
     _data_dir_option(score)
+    export = add_data_dir(add("export", "write decks to another program's format: an Anki "
+                                        "package (--apkg)"))
+    export.add_argument("--apkg", type=Path, metavar="FILE",
+                        help="write an Anki package (.apkg): every deck, or those given by --deck")
+    export.add_argument("--deck", action="append", default=[], metavar="ID",
+                        help="export this deck only (repeatable; ids: main.py check --json)")
+    imported = add_data_dir(add("import", "import an Anki package (.apkg, .colpkg) or an Anki "
+                                          "text export (.txt, .csv, .tsv) as your own decks"))
+    imported.add_argument("file", type=Path, metavar="FILE",
+                          help="the file; importing it again updates the cards it made")
     return parser
 
 
@@ -93,6 +104,15 @@ def _data_dir_option(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
                         help="folder of the progress database (default: $QUIZAPP_DATA_DIR "
                              "or the user data folder)")
     return parser
+
+
+def _load_plain(args: argparse.Namespace) -> Library:
+    """The shipped content and the user's decks, without validating demo presets (no NumPy)."""
+    from quizapp.content import default_content_dir, load_library
+    from quizapp.paths import user_decks_dir
+
+    return load_library(args.content or default_content_dir(),
+                        user_dir=user_decks_dir(getattr(args, "data_dir", None)))
 
 
 def _load(args: argparse.Namespace) -> Library:
@@ -248,6 +268,47 @@ def _cmd_quiz(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    if args.apkg is None:
+        print("error: say what to write: --apkg FILE", file=sys.stderr)
+        return USAGE_ERROR
+    from quizapp.interop.anki_export import export_apkg
+
+    library = _load_plain(args)
+    decks = library.decks
+    if args.deck:
+        unknown = [d for d in args.deck if library.deck(d) is None]
+        if unknown:
+            raise UserError(f"unknown deck {', '.join(repr(d) for d in unknown)}; decks: "
+                            f"{', '.join(d.id for d in library.decks)}")
+        decks = [d for d in library.decks if d.id in args.deck]
+    if args.apkg.is_dir():
+        raise UserError(f"{args.apkg} is a folder; give a file name ending in .apkg")
+    try:
+        summary = export_apkg(library, decks, args.apkg)
+    except OSError as err:
+        raise UserError(f"cannot write {args.apkg} ({err.strerror})") from None
+    print(summary.line())
+    if library.issues:
+        print(f"note: {len(library.skipped)} files with problems were not exported "
+              "(see: main.py check)", file=sys.stderr)
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from quizapp.interop.anki_files import FileKind, file_kind, import_anki_file
+    from quizapp.paths import user_decks_dir
+
+    if file_kind(args.file) is FileKind.REVIEW_LOG:
+        # The review-log importer is built in another branch; the merge connects it here.
+        raise UserError(f"{args.file}: review-log CSV import is not available in this build")
+    library = _load_plain(args)
+    summary = import_anki_file(args.file, library, user_decks_dir(args.data_dir))
+    for line in summary.lines():
+        print(line)
+    return 0
+
+
 _COMMANDS = {
     "gui": _cmd_gui,
     "check": _cmd_check,
@@ -255,4 +316,6 @@ _COMMANDS = {
     "stats": _cmd_stats,
     "demo": _cmd_demo,
     "quiz": _cmd_quiz,
+    "export": _cmd_export,
+    "import": _cmd_import,
 }
