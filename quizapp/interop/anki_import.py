@@ -40,8 +40,8 @@ from quizapp.content.model import Card, Deck, Library, Text
 from quizapp.interop.anki_markup import (
     anki_html_to_markdown,
     anki_text_to_markdown,
+    html_lines,
     markdown_to_anki_html,
-    plain_text,
 )
 from quizapp.interop.anki_model import FIELDS, anki_deck_name, anki_tag, note_guid
 from quizapp.interop.anki_notes import MAX_FIELD_CHARS, AnkiNote, AnkiNotes, RefusedFileError
@@ -179,7 +179,7 @@ def _card_for(note: AnkiNote, library: Library) -> tuple[Card, Deck]:
         texts = {name: convert(values.get(name, "")) for name in FIELDS[:4]}
         question = _both(texts["Question (ko)"], texts["Question (en)"])
         answer = _both(texts["Answer (ko)"], texts["Answer (en)"])
-        sources = tuple(plain_text(convert(values.get("Source", ""))))
+        sources = tuple(html_lines(values.get("Source", ""), note.html))
         card_id = own_id
     else:
         first = note.fields[0] if note.fields else ""
@@ -264,7 +264,9 @@ def _is_what_we_export(note: AnkiNote, card: Card) -> bool:
         "Question (en)": markdown_to_anki_html(card.question.en),
         "Answer (en)": markdown_to_anki_html(card.answer.en),
     }
-    same_tags = sorted(note.tags) == sorted(anki_tag(t) for t in card.tags)
+    # Anki keeps one spelling of a tag per collection ("GAN" may come back as "gan")
+    same_tags = sorted(t.lower() for t in note.tags) == \
+        sorted(anki_tag(t).lower() for t in card.tags)
     return same_tags and all(values.get(name) == html for name, html in expected.items())
 
 

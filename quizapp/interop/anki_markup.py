@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from html.parser import HTMLParser
 
 from quizapp.content.markup import is_safe_link, to_html
@@ -464,9 +463,12 @@ class _HtmlToMarkdown(HTMLParser):
         return text.strip()
 
 
-def plain_text(markdown: str) -> Iterator[str]:
-    """The non-empty lines of Markdown text (used for short single-line values)."""
-    for line in markdown.splitlines():
-        line = line.rstrip("\\").strip()
-        if line:
-            yield line
+_LINE_TAGS = re.compile(r"<\s*(br|/?div|/?p|/?li)\b[^<>]*>", re.I)
+
+
+def html_lines(field: str, as_html: bool = True) -> list[str]:
+    """The non-empty lines of a field as plain text (tags dropped, entities decoded): for values
+    that are not Markdown, such as a card's sources."""
+    if as_html:
+        field = html.unescape(_TAG_RE.sub("", _LINE_TAGS.sub("\n", field)))
+    return [" ".join(line.split()) for line in field.splitlines() if line.strip()]
