@@ -68,6 +68,9 @@ _CODE = frozenset({"code", "kbd", "samp", "tt"})
 # Break levels, strongest wins: a hard line break inside a paragraph, a new line that starts a
 # list item, a blank line between paragraphs.
 _HARD, _NEWLINE, _PARAGRAPH = 1, 2, 3
+#: Deeper nesting is flattened (lists) or ignored (inline tags), keeping the work linear.
+MAX_LIST_DEPTH = 8
+MAX_INLINE_DEPTH = 20
 _ESCAPED = re.compile(r"([\\`*_\[\]$])")
 _ENTITY_LIKE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _LINE_START = re.compile(r"^([#>+=|-]|\d+(?=[.)]))")
@@ -225,7 +228,9 @@ class _HtmlToMarkdown(HTMLParser):
                 self._open_inline(tag, "**")
         elif tag in ("ul", "ol"):
             self._break(_PARAGRAPH if not self.lists else _NEWLINE)
-            self.lists.append([1 if tag == "ol" else 0, len(self.indent), len(self.indent)])
+            column = len(self.indent) if len(self.lists) < MAX_LIST_DEPTH else \
+                self.lists[-1][1]  # too deep: items continue the list they are in
+            self.lists.append([1 if tag == "ol" else 0, column, column])
         elif tag == "li":
             self._start_item()
         elif tag == "pre":
@@ -348,6 +353,8 @@ class _HtmlToMarkdown(HTMLParser):
         self.line_start = True
 
     def _open_inline(self, tag: str, marker: str) -> None:
+        if len(self.inline) >= MAX_INLINE_DEPTH:
+            return
         if (tag in _BOLD and self.bold) or (tag in _ITALIC and self.italic):
             marker = ""  # already bold (italic): a second marker would not nest
         self.bold += tag in _BOLD or tag in _HEADINGS
@@ -369,9 +376,11 @@ class _HtmlToMarkdown(HTMLParser):
 
     def _wrap(self, tag: str, start: int, marker: str) -> None:
         """Put the Markdown for an inline element around what was written since ``start``."""
+        if not marker:
+            return
         content = "".join(self.out[start:])
         core = content.strip(" ")
-        if not core or "\n" in core or not marker:
+        if not core or "\n" in core:
             return
         lead = content[: len(content) - len(content.lstrip(" "))]
         trail = content[len(content.rstrip(" ")):]

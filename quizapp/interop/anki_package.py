@@ -105,41 +105,38 @@ def _check_archive(archive: zipfile.ZipFile) -> zipfile.ZipInfo:
 
 
 def _extract(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, target: Path) -> None:
-    """Copy the collection out of the zip (and out of zstd), counting every byte."""
+    """Copy the collection out of the zip (and out of zstd), counting every byte: more than
+    declared, more than the cap, or a suspicious expansion stops it at once."""
     with archive.open(entry) as stream:
         compressed = stream.read(len(ZSTD_MAGIC)) == ZSTD_MAGIC
     if entry.filename == "collection.anki21b" and not compressed:
         raise RefusedFileError("collection.anki21b is not zstd-compressed")
     with archive.open(entry) as stream, open(target, "wb") as out:
-        if compressed:
-            _unzstd(stream, out, entry)
-        else:
-            _copy(stream, out, limit=min(entry.file_size, MAX_COLLECTION_BYTES), written=0,
-                  what=entry.filename)
+        if not compressed:
+            _copy(stream, out, limit=min(entry.file_size, MAX_COLLECTION_BYTES),
+                  source_size=entry.compress_size, what=entry.filename)
+            return
+        import zstandard
+
+        try:
+            reader = zstandard.ZstdDecompressor().stream_reader(stream, read_across_frames=True)
+            _copy(reader, out, limit=MAX_COLLECTION_BYTES, source_size=entry.file_size,
+                  what=f"{entry.filename} (zstd)")
+        except zstandard.ZstdError as err:
+            raise RefusedFileError(f"{entry.filename} is damaged (zstd: {err})") from None
 
 
-def _copy(stream: IO[bytes], out: IO[bytes], limit: int, written: int, what: str) -> int:
+def _copy(stream: IO[bytes], out: IO[bytes], limit: int, source_size: int, what: str) -> None:
+    written = 0
     while chunk := stream.read(_CHUNK):
         written += len(chunk)
         if written > limit:
             raise RefusedFileError(f"{what} expands past {limit:,} bytes (its declared size or "
-                              f"the limit)")
+                                   f"the limit)")
+        if written > RATIO_FLOOR and written > MAX_RATIO * max(source_size, 1):
+            raise RefusedFileError(f"{what} expands to more than {written:,} bytes from "
+                                   f"{source_size:,} (a compression bomb?)")
         out.write(chunk)
-    return written
-
-
-def _unzstd(stream: IO[bytes], out: IO[bytes], entry: zipfile.ZipInfo) -> None:
-    import zstandard
-
-    try:
-        reader = zstandard.ZstdDecompressor().stream_reader(stream, read_across_frames=True)
-        written = _copy(reader, out, limit=MAX_COLLECTION_BYTES, written=0,
-                        what=f"{entry.filename} (zstd)")
-    except zstandard.ZstdError as err:
-        raise RefusedFileError(f"{entry.filename} is damaged (zstd: {err})") from None
-    if written > RATIO_FLOOR and written > MAX_RATIO * max(entry.file_size, 1):
-        raise RefusedFileError(f"{entry.filename} expands {written:,} bytes from "
-                          f"{entry.file_size:,} (a zstd bomb?)")
 
 
 # -- the collection -------------------------------------------------------------------------------
@@ -153,7 +150,7 @@ def _read_collection(database: Path) -> AnkiNotes:
     except sqlite3.Error as err:
         raise RefusedFileError(f"cannot open the collection ({err})") from None
     deadline = time.monotonic() + MAX_SECONDS
-    connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+    connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 1_000)
     try:
         connection.execute("PRAGMA trusted_schema = OFF")
         connection.execute("PRAGMA cell_size_check = ON")
