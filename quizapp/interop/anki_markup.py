@@ -257,8 +257,8 @@ class _HtmlToMarkdown(HTMLParser):
             self.code_depth += 1
         elif tag == "a":
             self._open_inline(tag, values.get("href", "").strip())
-        elif tag == "img":
-            self.handle_data(values.get("alt", ""))
+        elif tag == "img" and values.get("alt", "").strip():
+            self.handle_data(f" {values['alt']} ")  # the alt text, as a word of its own
 
     def handle_endtag(self, tag: str) -> None:
         if self.skip:
