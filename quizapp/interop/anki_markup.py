@@ -314,6 +314,9 @@ class _HtmlToMarkdown(HTMLParser):
                     not self.out[-1].endswith(" "):
                 self.out.append(" ")
             return
+        if text.startswith(" ") and not self.pending and self.out and \
+                self.out[-1].endswith(" "):
+            text = text[1:]  # HTML shows one space where two pieces of text meet
         self._write(text, raw=bool(self.code_depth))
 
     def _formula(self, index: int) -> None:
