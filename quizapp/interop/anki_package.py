@@ -37,7 +37,9 @@ from quizapp.interop.anki_notes import (
 
 #: The uncompressed collection (after zip, and after zstd for ``anki21b``).
 MAX_COLLECTION_BYTES = 256 * 1024 * 1024
-#: All entries together, as declared in the zip directory (media included, though never read).
+#: One entry, and all entries together, as declared in the zip directory (media included,
+#: though never read).
+MAX_ENTRY_BYTES = 1024 * 1024 * 1024
 MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
 MAX_ENTRIES = 100_000
 #: Expansion ratio refused for anything larger than ``RATIO_FLOOR`` bytes once expanded.
@@ -81,7 +83,7 @@ def _check_archive(archive: zipfile.ZipFile) -> zipfile.ZipInfo:
         if (name.startswith(("/", "\\")) or ".." in parts or (len(name) > 1 and name[1] == ":")
                 or posixpath.isabs(name) or "\x00" in name):
             raise RefusedFileError(f"unsafe file name in the package: {name!r}")
-        if info.file_size > MAX_TOTAL_BYTES:
+        if info.file_size > MAX_ENTRY_BYTES:
             raise RefusedFileError(f"{name!r} in the package is too large "
                               f"({info.file_size:,} bytes declared)")
         total += info.file_size
@@ -154,7 +156,10 @@ def _read_collection(database: Path) -> AnkiNotes:
     try:
         connection.execute("PRAGMA trusted_schema = OFF")
         connection.execute("PRAGMA cell_size_check = ON")
-        return _read_notes(connection)
+        notes = _read_notes(connection)
+        if time.monotonic() > deadline:
+            raise sqlite3.OperationalError("interrupted")
+        return notes
     except sqlite3.OperationalError as err:
         if time.monotonic() > deadline:
             raise RefusedFileError(f"reading the collection took more than {MAX_SECONDS:.0f} s; "
