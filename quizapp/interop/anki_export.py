@@ -28,6 +28,7 @@ from pathlib import Path
 import genanki
 
 from quizapp.content.model import Card, Deck, Library
+from quizapp.interop.anki_import import counted
 from quizapp.interop.anki_markup import markdown_to_anki_html
 from quizapp.interop.anki_model import (
     FIELDS,
@@ -72,7 +73,8 @@ class ExportSummary:
     cards: int
 
     def line(self) -> str:
-        return f"wrote {self.path}: {self.cards} cards in {self.decks} decks"
+        return (f"wrote {self.path}: {counted(self.cards, 'card')} in "
+                f"{counted(self.decks, 'deck')}")
 
 
 def note_type() -> genanki.Model:

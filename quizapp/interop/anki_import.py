@@ -63,6 +63,11 @@ _CLOZE_RE = re.compile(r"\{\{c\d+::")
 _WORDS = re.compile(r"[a-z0-9]+")
 
 
+def counted(number: int, noun: str) -> str:
+    """``1 deck``, ``2 decks``."""
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 @dataclass
 class ImportSummary:
     """What an import did (or, for a refused file, nothing)."""
@@ -77,9 +82,9 @@ class ImportSummary:
 
     def lines(self, shown: int = 10) -> list[str]:
         cards = self.added + self.updated + self.unchanged + len(self.skipped)
-        lines = [f"imported {self.source}: {len(self.decks)} decks ({self.new_decks} new), "
-                 f"{cards} cards: {self.added} added, {self.updated} updated, "
-                 f"{self.unchanged} unchanged, {len(self.skipped)} skipped"]
+        lines = [f"imported {self.source}: {counted(len(self.decks), 'deck')} "
+                 f"({self.new_decks} new), {counted(cards, 'card')}: {self.added} added, "
+                 f"{self.updated} updated, {self.unchanged} unchanged, {len(self.skipped)} skipped"]
         lines += [f"  skipped {reason}" for reason in self.skipped[:shown]]
         if len(self.skipped) > shown:
             lines.append(f"  ... and {len(self.skipped) - shown} more skipped")

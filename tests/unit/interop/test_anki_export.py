@@ -131,7 +131,7 @@ def test_deck_option_exports_only_those_decks(content: Path, tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     package = tmp_path / "beta.apkg"
     assert export(content, package, "--deck", "beta") == 0
-    assert capsys.readouterr().out.strip() == f"wrote {package}: 3 cards in 1 decks"
+    assert capsys.readouterr().out.strip() == f"wrote {package}: 3 cards in 1 deck"
     assert list(notes(collection(package, tmp_path))) == ["b1", "b2", "b3"]
 
 

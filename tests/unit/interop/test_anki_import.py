@@ -214,7 +214,7 @@ def test_cards_beyond_the_loaders_limits_are_skipped_and_counted(
     status, out, _ = run_import(capsys, package, data, small_content)
     assert status == 0
     lines = out.splitlines()
-    assert lines[0] == ("imported limits.apkg: 1 decks (1 new), 6 cards: 3 added, 0 updated, "
+    assert lines[0] == ("imported limits.apkg: 1 deck (1 new), 6 cards: 3 added, 0 updated, "
                         "0 unchanged, 3 skipped")
     assert "section 'answer.ko' is too long (5,000 characters; the limit is 4,000)" in lines[1]
     assert lines[2].endswith(": empty answer")

@@ -49,7 +49,7 @@ def test_headerless_tab_separated_plain_text(small_content: Path, tmp_path: Path
     status, out, _ = run_import(capsys, notes, data, small_content)
     assert status == 0
     assert out.splitlines() == [
-        "imported my words.tsv: 1 decks (1 new), 3 cards: 2 added, 0 updated, 0 unchanged, "
+        "imported my words.tsv: 1 deck (1 new), 3 cards: 2 added, 0 updated, 0 unchanged, "
         "1 skipped", "  skipped line 2: fewer than two fields"]
     found = cards(small_content, data)
     assert found["What is 2\\*3 \\$?"] == ("What is 2\\*3 \\$?", "6, costs \\$5\\_000", (),
@@ -57,7 +57,7 @@ def test_headerless_tab_separated_plain_text(small_content: Path, tmp_path: Path
     assert found["경사 하강법?"][1] == "기울기 반대 방향 $\\eta$"
     before = snapshot(data)
     status, out, _ = run_import(capsys, notes, data, small_content)  # ids from deck + question
-    assert out.startswith("imported my words.tsv: 1 decks (0 new), 3 cards: 0 added, 0 updated, "
+    assert out.startswith("imported my words.tsv: 1 deck (0 new), 3 cards: 0 added, 0 updated, "
                           "2 unchanged") and snapshot(data) == before
 
 
