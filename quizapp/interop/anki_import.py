@@ -117,13 +117,14 @@ def import_notes(notes: AnkiNotes, library: Library, decks_dir: Path,
 def _plan(notes: list[AnkiNote], library: Library, decks_dir: Path,
           summary: ImportSummary) -> _Plan:
     folders = _Folders(decks_dir, library)
+    exported = {anki_deck_name(deck): deck for deck in library.decks}
     plan = _Plan()
     seen: set[str] = set()
     touched: list[str] = []
     for note in notes:
         label = f"note {note.guid or note.key[:40]!r}"
         try:
-            card, deck = _card_for(note, library)
+            card, deck = _card_for(note, library, exported)
         except _SkipNoteError as skip:
             summary.skipped.append(f"{label}: {skip}")
             continue
@@ -171,7 +172,8 @@ class _SkipNoteError(Exception):
     """This note cannot become a card (the message says why)."""
 
 
-def _card_for(note: AnkiNote, library: Library) -> tuple[Card, Deck]:
+def _card_for(note: AnkiNote, library: Library,
+              exported: dict[str, Deck]) -> tuple[Card, Deck]:
     """The card for ``note`` and the deck it belongs in."""
     for value in note.fields:
         if len(value) > MAX_FIELD_CHARS:
@@ -205,7 +207,7 @@ def _card_for(note: AnkiNote, library: Library) -> tuple[Card, Deck]:
                 sources=sources)
     if existing is not None and own_id is not None:
         card = replace(existing, question=question, answer=answer, tags=tags, sources=sources)
-    return card, _deck_for(note, library, existing if own_id is not None else None)
+    return card, _deck_for(note, library, exported, existing if own_id is not None else None)
 
 
 def _own_card_id(note: AnkiNote) -> str | None:
@@ -275,11 +277,14 @@ def _is_what_we_export(note: AnkiNote, card: Card) -> bool:
     return same_tags and all(values.get(name) == html for name, html in expected.items())
 
 
-def _deck_for(note: AnkiNote, library: Library, own_card: Card | None) -> Deck:
+def _deck_for(note: AnkiNote, library: Library, exported: dict[str, Deck],
+              own_card: Card | None) -> Deck:
+    """The deck for ``note``: ours when its Anki name is what ``export`` calls one of our decks
+    (``exported``), else the home deck of our own card, else one made from the Anki name."""
     name = "::".join(note.deck)
-    for deck in library.decks:
-        if anki_deck_name(deck) == name:
-            return deck
+    ours = exported.get(name)
+    if ours is not None:
+        return ours
     if own_card is not None and (home := library.deck(own_card.deck)) is not None:
         return home
     title = " › ".join(note.deck)[:MAX_TITLE_CHARS]
