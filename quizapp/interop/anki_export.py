@@ -14,7 +14,6 @@ leaves half a file.
 
 from __future__ import annotations
 
-import html
 import itertools
 import os
 import sqlite3
@@ -27,9 +26,8 @@ from pathlib import Path
 
 import genanki
 
-from quizapp.content.model import Card, Deck, Library
+from quizapp.content.model import Deck, Library
 from quizapp.interop.anki_import import counted
-from quizapp.interop.anki_markup import markdown_to_anki_html
 from quizapp.interop.anki_model import (
     FIELDS,
     MODEL_ID,
@@ -39,6 +37,7 @@ from quizapp.interop.anki_model import (
     anki_deck_id,
     anki_deck_name,
     anki_tag,
+    note_fields,
     note_guid,
 )
 from quizapp.interop.card_writer import default_file_mode
@@ -88,14 +87,6 @@ def note_type() -> genanki.Model:
     )
 
 
-def card_fields(card: Card) -> list[str]:
-    """The note fields for ``card``, in ``FIELDS`` order."""
-    sources = "<br>".join(html.escape(source) for source in card.sources)
-    return [markdown_to_anki_html(card.question.ko), markdown_to_anki_html(card.answer.ko),
-            markdown_to_anki_html(card.question.en), markdown_to_anki_html(card.answer.en),
-            sources, card.id]
-
-
 def build_package(library: Library, decks: Sequence[Deck]) -> genanki.Package:
     model = note_type()
     root = genanki.Deck(ROOT_DECK_ID, ROOT_DECK, description=(
@@ -106,7 +97,7 @@ def build_package(library: Library, decks: Sequence[Deck]) -> genanki.Package:
         anki_deck = genanki.Deck(anki_deck_id(deck.id), anki_deck_name(deck))
         for card in library.cards_in(deck.id):
             anki_deck.add_note(genanki.Note(
-                model=model, fields=card_fields(card), guid=note_guid(card.id),
+                model=model, fields=note_fields(card), guid=note_guid(card.id),
                 tags=[anki_tag(tag) for tag in card.tags], due=next(position)))
         anki_deck.add_model(model)
         anki_decks.append(anki_deck)

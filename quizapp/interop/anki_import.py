@@ -41,9 +41,14 @@ from quizapp.interop.anki_markup import (
     anki_html_to_markdown,
     anki_text_to_markdown,
     html_lines,
-    markdown_to_anki_html,
 )
-from quizapp.interop.anki_model import FIELDS, anki_deck_name, anki_tag, note_guid
+from quizapp.interop.anki_model import (
+    FIELDS,
+    anki_deck_name,
+    anki_tag,
+    note_fields,
+    note_guid,
+)
 from quizapp.interop.anki_notes import MAX_FIELD_CHARS, AnkiNote, AnkiNotes, RefusedFileError
 from quizapp.interop.card_writer import (
     card_file_text,
@@ -156,8 +161,8 @@ def _plan(notes: list[AnkiNote], library: Library, decks_dir: Path,
         _remember(touched, folders.deck_of(path, deck.id))
     plan.decks = folders.new_deck_files()
     if len(plan.decks) > MAX_NEW_DECKS:
-        raise RefusedFileError(f"the file would create {len(plan.decks):,} decks; the limit is "
-                          f"{MAX_NEW_DECKS}")
+        raise RefusedFileError(f"the file would create {len(plan.decks):,} decks; the limit "
+                               f"is {MAX_NEW_DECKS}")
     summary.new_decks = len(plan.decks)
     summary.decks = touched
     return plan
@@ -265,16 +270,11 @@ def _is_what_we_export(note: AnkiNote, card: Card) -> bool:
     if _own_card_id(note) != card.id:
         return False
     values = dict(zip(note.field_names, note.fields, strict=False))
-    expected = {
-        "Question (ko)": markdown_to_anki_html(card.question.ko),
-        "Answer (ko)": markdown_to_anki_html(card.answer.ko),
-        "Question (en)": markdown_to_anki_html(card.question.en),
-        "Answer (en)": markdown_to_anki_html(card.answer.en),
-    }
+    expected = dict(zip(FIELDS, note_fields(card), strict=True))
     # Anki keeps one spelling of a tag per collection ("GAN" may come back as "gan")
     same_tags = sorted(t.lower() for t in note.tags) == \
         sorted(anki_tag(t).lower() for t in card.tags)
-    return same_tags and all(values.get(name) == html for name, html in expected.items())
+    return same_tags and all(values.get(name) == value for name, value in expected.items())
 
 
 def _deck_for(note: AnkiNote, library: Library, exported: dict[str, Deck],

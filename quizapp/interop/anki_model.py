@@ -15,8 +15,10 @@
 from __future__ import annotations
 
 import hashlib
+import html
 
-from quizapp.content.model import Deck
+from quizapp.content.model import Card, Deck
+from quizapp.interop.anki_markup import markdown_to_anki_html
 
 MODEL_NAME = "ML Interview Card (ko/en)"
 FIELDS = ("Question (ko)", "Answer (ko)", "Question (en)", "Answer (en)", "Source", "ID")
@@ -67,3 +69,11 @@ def note_guid(card_id: str) -> str:
 
 def anki_tag(tag: str) -> str:
     return "_".join(tag.split())
+
+
+def note_fields(card: Card) -> list[str]:
+    """The note fields for ``card``, in ``FIELDS`` order (what ``export`` writes)."""
+    sources = "<br>".join(html.escape(source) for source in card.sources)
+    return [markdown_to_anki_html(card.question.ko), markdown_to_anki_html(card.answer.ko),
+            markdown_to_anki_html(card.question.en), markdown_to_anki_html(card.answer.en),
+            sources, card.id]

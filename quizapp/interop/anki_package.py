@@ -85,25 +85,25 @@ def _check_archive(archive: zipfile.ZipFile) -> zipfile.ZipInfo:
             raise RefusedFileError(f"unsafe file name in the package: {name!r}")
         if info.file_size > MAX_ENTRY_BYTES:
             raise RefusedFileError(f"{name!r} in the package is too large "
-                              f"({info.file_size:,} bytes declared)")
+                                   f"({info.file_size:,} bytes declared)")
         total += info.file_size
         if info.file_size > RATIO_FLOOR and \
                 info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise RefusedFileError(f"{name!r} in the package expands {info.file_size:,} bytes from "
-                              f"{info.compress_size:,} (a zip bomb?)")
+                                   f"{info.compress_size:,} (a zip bomb?)")
     if total > MAX_TOTAL_BYTES:
         raise RefusedFileError(f"the package declares {total:,} bytes in all; the limit is "
-                          f"{MAX_TOTAL_BYTES:,}")
+                               f"{MAX_TOTAL_BYTES:,}")
     names = {info.filename: info for info in infos}
     for name in COLLECTIONS:
         if name in names:
             entry = names[name]
             if entry.file_size > MAX_COLLECTION_BYTES:
                 raise RefusedFileError(f"the collection is too large ({entry.file_size:,} bytes; "
-                                  f"the limit is {MAX_COLLECTION_BYTES:,})")
+                                       f"the limit is {MAX_COLLECTION_BYTES:,})")
             return entry
     raise RefusedFileError("not an Anki package (no collection.anki21b, collection.anki21 or "
-                      "collection.anki2 inside)")
+                           "collection.anki2 inside)")
 
 
 def _extract(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, target: Path) -> None:
@@ -162,8 +162,8 @@ def _read_collection(database: Path) -> AnkiNotes:
         return notes
     except sqlite3.OperationalError as err:
         if time.monotonic() > deadline:
-            raise RefusedFileError(f"reading the collection took more than {MAX_SECONDS:.0f} s; "
-                              "refused") from None
+            raise RefusedFileError(f"reading the collection took more than "
+                                   f"{MAX_SECONDS:.0f} s") from None
         raise RefusedFileError(f"not a readable Anki collection ({err})") from None
     except sqlite3.DatabaseError as err:
         raise RefusedFileError(f"the collection is damaged ({err})") from None

@@ -57,7 +57,7 @@ def read_text_file(path: Path) -> str:
         size = path.stat().st_size
         if size > MAX_TEXT_BYTES:
             raise RefusedFileError(f"the file is too large ({size:,} bytes; the limit is "
-                              f"{MAX_TEXT_BYTES:,})")
+                                   f"{MAX_TEXT_BYTES:,})")
         data = path.read_bytes()[: MAX_TEXT_BYTES + 1]
     except OSError as err:
         raise RefusedFileError(f"cannot read the file ({err.strerror})") from None
