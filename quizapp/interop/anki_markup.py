@@ -147,7 +147,6 @@ class _HtmlToMarkdown(HTMLParser):
         self.lists: list[list[int]] = []
         self.indent = ""
         self.inline: list[tuple[str, int, str]] = []  # (tag, index in out, marker or href)
-        self.code_depth = 0
         self.pre_depth = 0
         self.pre_text: list[str] = []
         self.pre_language = ""
@@ -156,6 +155,11 @@ class _HtmlToMarkdown(HTMLParser):
         self.cell_start: int | None = None
         self.bold = 0
         self.italic = 0
+
+    @property
+    def code_depth(self) -> int:
+        """How many open inline code elements we are in (their text is written as is)."""
+        return sum(tag in _CODE for tag, _, _ in self.inline)
 
     # -- output helpers --------------------------------------------------------------------------
 
@@ -254,7 +258,6 @@ class _HtmlToMarkdown(HTMLParser):
             self._open_inline(tag, "*")
         elif tag in _CODE:
             self._open_inline(tag, "`")
-            self.code_depth += 1
         elif tag == "a":
             self._open_inline(tag, values.get("href", "").strip())
         elif tag == "img" and values.get("alt", "").strip():
@@ -284,11 +287,8 @@ class _HtmlToMarkdown(HTMLParser):
             self.lists.pop()
             self.indent = " " * self.lists[-1][2] if self.lists else ""
             self._break(_PARAGRAPH if not self.lists else _NEWLINE)
-        elif tag in _BOLD or tag in _ITALIC or tag == "a":
+        elif tag in _BOLD or tag in _ITALIC or tag == "a" or tag in _CODE:
             self._close_inline(tag)
-        elif tag in _CODE:
-            self._close_inline(tag)
-            self.code_depth = max(0, self.code_depth - 1)
 
     def handle_data(self, data: str) -> None:
         if self.skip:
@@ -355,15 +355,17 @@ class _HtmlToMarkdown(HTMLParser):
         self.indent = " " * entry[2]
         self.line_start = True
 
-    def _open_inline(self, tag: str, marker: str) -> None:
+    def _open_inline(self, tag: str, marker: str) -> bool:
+        """Remember where an inline element starts (False when nested too deep: ignored)."""
         if len(self.inline) >= MAX_INLINE_DEPTH:
-            return
+            return False
         if (tag in _BOLD and self.bold) or (tag in _ITALIC and self.italic):
             marker = ""  # already bold (italic): a second marker would not nest
         self.bold += tag in _BOLD or tag in _HEADINGS
         self.italic += tag in _ITALIC
         self._flush_break()  # the break before the element goes outside its markers
         self.inline.append((tag, len(self.out), marker))
+        return True
 
     def _close_inline(self, tag: str) -> None:
         for position in range(len(self.inline) - 1, -1, -1):
