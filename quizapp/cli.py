@@ -91,16 +91,22 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Fit the FSRS parameters to your review log (fsrs-rs, as Anki's optimizer) "
                     "and schedule with them when they predict it better than those in use."))
     optimize.add_argument("--json", action="store_true", help="print one JSON object")
-    export = add_data_dir(sub.add_parser(
-        "export", help="write the review log as CSV (the FSRS optimizer's schema)",
-        description="Write the review log as CSV: card_id, review_time (ms since the epoch, "
-                    "UTC), review_rating, review_state, review_duration (ms)."))
-    export.add_argument("--reviews", required=True, type=Path, metavar="FILE.csv",
-                        help="the CSV file to write")
-    imported = add_data_dir(add(
-        "import", "append a review log in the FSRS CSV schema (rows already logged are "
-                  "skipped)"))
-    imported.add_argument("file", type=Path, metavar="FILE.csv", help="the CSV file to read")
+    export = add_data_dir(add("export", "write decks as an Anki package (--apkg) or the review "
+                                        "log as CSV (--reviews)"))
+    export.add_argument("--apkg", type=Path, metavar="FILE",
+                        help="write an Anki package (.apkg): every deck, or those given by --deck")
+    export.add_argument("--deck", action="append", default=[], metavar="ID",
+                        help="export this deck only (repeatable; ids: main.py check --json)")
+    export.add_argument("--reviews", type=Path, metavar="FILE.csv",
+                        help="write the review log as CSV in the FSRS optimizer's schema: "
+                             "card_id, review_time (ms since the epoch, UTC), review_rating, "
+                             "review_state, review_duration (ms)")
+    imported = add_data_dir(add("import", "import an Anki package (.apkg, .colpkg) or an Anki "
+                                          "text export (.txt, .csv, .tsv) as your own decks, or "
+                                          "append a review log in the FSRS CSV schema"))
+    imported.add_argument("file", type=Path, metavar="FILE",
+                          help="the file; importing it again updates the cards it made and "
+                               "skips reviews already logged")
     return parser
 
 
@@ -109,6 +115,15 @@ def _data_dir_option(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
                         help="folder of the progress database (default: $QUIZAPP_DATA_DIR "
                              "or the user data folder)")
     return parser
+
+
+def _load_plain(args: argparse.Namespace) -> Library:
+    """The shipped content and the user's decks, without validating demo presets (no NumPy)."""
+    from quizapp.content import default_content_dir, load_library
+    from quizapp.paths import user_decks_dir
+
+    return load_library(args.content or default_content_dir(),
+                        user_dir=user_decks_dir(getattr(args, "data_dir", None)))
 
 
 def _load(args: argparse.Namespace) -> Library:
@@ -288,6 +303,35 @@ def _cmd_optimize(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    if (args.apkg is None) == (args.reviews is None):
+        print("error: say what to write: --apkg FILE or --reviews FILE.csv", file=sys.stderr)
+        return USAGE_ERROR
+    if args.reviews is not None:
+        return _export_reviews(args)
+    from quizapp.interop.anki_export import export_apkg
+
+    library = _load_plain(args)
+    decks = library.decks
+    if args.deck:
+        unknown = [d for d in args.deck if library.deck(d) is None]
+        if unknown:
+            raise UserError(f"unknown deck {', '.join(repr(d) for d in unknown)}; decks: "
+                            f"{', '.join(d.id for d in library.decks)}")
+        decks = [d for d in library.decks if d.id in args.deck]
+    if args.apkg.is_dir():
+        raise UserError(f"{args.apkg} is a folder; give a file name ending in .apkg")
+    try:
+        summary = export_apkg(library, decks, args.apkg)
+    except OSError as err:
+        raise UserError(f"cannot write {args.apkg} ({err.strerror})") from None
+    print(summary.line())
+    if library.issues:
+        print(f"note: {len(library.skipped)} files with problems were not exported "
+              "(see: main.py check)", file=sys.stderr)
+    return 0
+
+
+def _export_reviews(args: argparse.Namespace) -> int:
     from quizapp.interop.review_csv import export_review_csv
     from quizapp.paths import database_path
     from quizapp.store import open_store
@@ -299,7 +343,19 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from quizapp.content import default_content_dir, load_library
+    from quizapp.interop.anki_files import FileKind, file_kind, import_anki_file
+    from quizapp.paths import user_decks_dir
+
+    if file_kind(args.file) is FileKind.REVIEW_LOG:
+        return _import_reviews(args)
+    library = _load_plain(args)
+    summary = import_anki_file(args.file, library, user_decks_dir(args.data_dir))
+    for line in summary.lines():
+        print(line)
+    return 0
+
+
+def _import_reviews(args: argparse.Namespace) -> int:
     from quizapp.interop.review_csv import ReviewCsvError, import_reviews, read_review_csv
     from quizapp.paths import database_path
     from quizapp.store import open_store
@@ -311,8 +367,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print(f"error: {args.file}: nothing was imported", file=sys.stderr)
         return 1
-    # Only the card ids are needed: demo references are not validated (no demo is imported).
-    library = load_library(args.content or default_content_dir())
+    library = _load_plain(args)  # only the card ids are needed
     with open_store(database_path(args.data_dir)) as store:
         result = import_reviews(store, rows, (card.id for card in library.cards))
     unknown = (f"; {result.unknown_cards} of those cards are not in the content and are kept "

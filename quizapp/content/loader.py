@@ -441,3 +441,17 @@ def _line_of(lines: Iterable[str], needle: str) -> int:
         if needle in line:
             return number
     return 1
+
+
+def card_file_problem(text: str, path: Path | None = None) -> str | None:
+    """The first problem the loader would report for a card file holding ``text`` (as
+    ``line N: message``), or None when it would load. For writers of card files (the Anki
+    importer) to check a card before writing it."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_CARD_BYTES:
+        return f"line 1: file is too large ({size:,} bytes; the limit is {MAX_CARD_BYTES:,})"
+    try:
+        _parse_card(path or Path("card.md"), text, "deck")
+    except _FileError as err:
+        return f"line {err.line}: {err.message}"
+    return None

@@ -1,7 +1,8 @@
-"""Exchange with other spaced-repetition tools: review logs in and out.
+"""Exchange with other tools: Anki packages and text exports in and out, and review logs in
+the FSRS ecosystem's CSV schema (the one FSRS's own optimizer reads).
 
-``review_csv`` reads and writes the review-log CSV schema of the FSRS ecosystem (the one FSRS's
-own optimizer reads). Anki import and export belong here too. Interop sits above the domain: it
-uses the store and the scheduler, and never the GUI, the CLI, matplotlib, the trainer or the
-demos (import-linter contracts in ``pyproject.toml``).
+Each format has its own modules; the command line (``export``, ``import``) picks one by the
+file. Interop sits above the domain: it uses the content loader, the store and the scheduler,
+and never the GUI, the CLI, matplotlib, the trainer or the demos (import-linter contracts in
+``pyproject.toml``).
 """
