@@ -60,8 +60,9 @@ def draw_calendar(figure: Figure, stats: Statistics, lang: str) -> None:
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    bar = figure.colorbar(image, ax=ax, location="bottom", shrink=0.25, aspect=15, pad=0.08,
-                          anchor=(1.0, 1.0))
+    # A small colour bar under the calendar's right end (axes coordinates follow the cells).
+    bar = figure.colorbar(image, cax=ax.inset_axes((0.75, -0.32, 0.25, 0.07)),
+                          orientation="horizontal")
     bar.set_label(tr(lang, "하루 복습 수", "reviews a day"), fontsize=9)
     total = sum(stats.heatmap.values())
     ax.set_title(tr(lang, f"지난 1년 복습 {total}회 · 현재 연속 {stats.current_streak}일 · "

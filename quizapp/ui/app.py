@@ -58,6 +58,7 @@ def run_gui(content_dir: Path | None = None, data_dir: str | None = None) -> int
         return 1
     install_excepthook()
     window.show()
+    window.activateWindow()  # menu shortcuts need an active window; not every X setup gives one
     status = app.exec()
     window.store.close()
     return status

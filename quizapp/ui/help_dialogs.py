@@ -86,3 +86,6 @@ def show_and_focus(window: QWidget) -> None:
     window.show()
     window.raise_()
     window.activateWindow()
+    opener = window.parentWidget()
+    if isinstance(window, QDialog) and opener is not None:  # and give it back when closed
+        window.finished.connect(lambda _result: opener.window().activateWindow())

@@ -281,6 +281,7 @@ class MainWindow(QMainWindow):
     def _statistics_closed(self, window: QWidget) -> None:
         if self.statistics is window:
             self.statistics = None
+            self.activateWindow()
 
     def _study_topic(self, kind: str, name: str) -> None:
         if self.statistics is not None:
