@@ -82,10 +82,30 @@ def load_library(content_dir: Path, validate_demo: DemoValidator | None = None,
     deck_rank = {d.id: i for i, d in enumerate(decks)}
     cards.sort(key=lambda c: deck_rank[c.deck])  # stable: file order within a deck
     library = Library(decks=decks, cards=cards, issues=loaded.issues,
-                      skipped=sorted(loaded.skipped), user_dir=user_dir)
+                      skipped=sorted(loaded.skipped), user_dir=user_dir,
+                      content_dir=content_dir)
     if validate_demo is not None:
         check_demo_links(library, validate_demo)
     return library
+
+
+def deck_folders(root: Path) -> dict[str, Path]:
+    """The folders under ``root`` that hold a valid ``deck.toml``, by deck id (the first one
+    of a duplicated id, as the loader keeps it)."""
+    found: dict[str, Path] = {}
+    if not root.is_dir():
+        return found
+    resolved = root.resolve()
+    for folder in _entries(root, []):
+        deck_file = folder / "deck.toml"
+        if folder.name.startswith(".") or not _is_dir(folder) or not deck_file.is_file():
+            continue
+        try:
+            deck = _parse_deck(deck_file, _read_file(deck_file, resolved, MAX_DECK_BYTES))
+        except _FileError:
+            continue
+        found.setdefault(deck.id, folder)
+    return found
 
 
 @dataclass

@@ -120,6 +120,7 @@ class Library:
     issues: list[Issue]
     skipped: list[Path] = field(default_factory=list)  # files not loaded because of an issue
     user_dir: Path | None = None  # the user's own decks, loaded beside the shipped ones
+    content_dir: Path | None = None  # the shipped decks' folder
 
     def is_user_card(self, card: Card) -> bool:
         """True for a card from the user's decks (editable in place)."""

@@ -27,6 +27,7 @@ from pathlib import Path
 import genanki
 
 from quizapp.content.model import Deck, Library
+from quizapp.content.writer import default_file_mode
 from quizapp.interop.anki_import import counted
 from quizapp.interop.anki_model import (
     FIELDS,
@@ -40,7 +41,6 @@ from quizapp.interop.anki_model import (
     note_fields,
     note_guid,
 )
-from quizapp.interop.card_writer import default_file_mode
 
 _FRONT = """<div class="question ko" lang="ko">{{Question (ko)}}</div>
 <div class="question en" lang="en">{{Question (en)}}</div>"""

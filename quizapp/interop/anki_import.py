@@ -37,6 +37,11 @@ from pathlib import Path
 
 from quizapp.content import card_file_problem
 from quizapp.content.model import Card, Deck, Library, Text
+from quizapp.content.writer import (
+    card_file_text,
+    deck_file_text,
+    write_atomically,
+)
 from quizapp.interop.anki_markup import (
     anki_html_to_markdown,
     anki_text_to_markdown,
@@ -50,11 +55,6 @@ from quizapp.interop.anki_model import (
     note_guid,
 )
 from quizapp.interop.anki_notes import MAX_FIELD_CHARS, AnkiNote, AnkiNotes, RefusedFileError
-from quizapp.interop.card_writer import (
-    card_file_text,
-    deck_file_text,
-    write_atomically,
-)
 
 #: Imported decks are listed after the shipped ones.
 IMPORTED_DECK_ORDER = 1000

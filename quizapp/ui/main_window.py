@@ -4,6 +4,7 @@ settings (language, theme, card zoom, window sizes), which it keeps in the datab
 
 from __future__ import annotations
 
+import contextlib
 import html
 import sys
 from pathlib import Path
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quizapp.content import Library, check_demo_links
+from quizapp.content import Card, Library, check_demo_links, load_library
 from quizapp.errors import UserError
 from quizapp.store import ProgressStore, StoreWriteError, open_database
 from quizapp.store.backups import (
@@ -42,6 +43,7 @@ from quizapp.study import (
     utc_now,
 )
 from quizapp.ui.card_view import ZOOM_STEPS
+from quizapp.ui.content_watcher import ContentWatcher
 from quizapp.ui.errors import user_message
 from quizapp.ui.help_dialogs import about_html, shortcuts_html, show_and_focus, show_text_dialog
 from quizapp.ui.home_screen import HomeScreen
@@ -101,12 +103,15 @@ class MainWindow(QMainWindow):
         self.gallery: QWidget | None = None
         self.statistics: QWidget | None = None
         self._demo_links_checked = False
+        self.watcher: ContentWatcher | None = None
+        self._watch_content()
 
         self.menus = MenuBar(self)
         self._build_menus()
         shortcuts = letter_shortcuts()
         for letter, action in (("l", self.toggle_language), ("d", self.open_current_demo),
-                               ("g", self.open_gallery), ("s", self.open_statistics)):
+                               ("g", self.open_gallery), ("s", self.open_statistics),
+                               ("e", self.edit_current_card)):
             shortcuts.register(self, letter, action)
         style_hints = QApplication.styleHints()
         style_hints.colorSchemeChanged.connect(lambda *_: self._follow_system_theme())
@@ -132,6 +137,10 @@ class MainWindow(QMainWindow):
         add("menu_study", "back_home", self.show_home)
         menus.separator("menu_study")
         add("menu_study", "undo", self.review.undo, keys=(QKeySequence.StandardKey.Undo,))
+        menus.separator("menu_study")
+        add("menu_study", "new_card", lambda: self.open_card_editor(None),
+            keys=(QKeySequence.StandardKey.New, "Ctrl+N"))
+        add("menu_study", "edit_card", self.edit_current_card, letter="E")
         add("menu_view", "toggle_language", self.toggle_language, letter="L")
         menus.separator("menu_view")
         add("menu_view", "zoom_in", lambda: self.set_zoom(+1),
@@ -179,6 +188,62 @@ class MainWindow(QMainWindow):
         check_demo_links(self.library, demo_ref_problems)
         if len(self.library.issues) != before and self.stack.currentWidget() is self.home:
             self.show_home()
+
+    # -- writing cards, and content changed on disk ------------------------------------------
+
+    def open_card_editor(self, card: Card | None = None) -> QWidget:
+        """Ctrl+N: a new card (in the deck being studied); E: edit the card on screen."""
+        from quizapp.ui.card_editor import CardEditor
+
+        session = self.review.session
+        studying = session is not None and self.stack.currentWidget() is self.review
+        deck = (session.deck_id or "") if session is not None and studying else ""
+        editor = CardEditor(self.library, self._user_decks(), self.review.card_view.math,
+                            self.mode, card, deck_id=deck, parent=self)
+        editor.saved.connect(self._card_saved)
+        show_and_focus(editor)
+        return editor
+
+    def edit_current_card(self) -> None:
+        """E: edit the card on screen (the follow-up being read, if one is open)."""
+        if self.stack.currentWidget() is not self.review or self.review.session is None:
+            return
+        card = self.review.preview or self.review.session.current
+        if card is not None:
+            self.open_card_editor(card)
+
+    def _card_saved(self, card_id: str) -> None:
+        self.reload_library()
+        self.statusBar().showMessage(tr("card_saved", self.mode, path=card_id), 6000)
+
+    def _user_decks(self) -> Path:
+        assert self.library.user_dir is not None, "the app always loads a user decks folder"
+        return self.library.user_dir
+
+    def reload_library(self) -> None:
+        """Load the content again (a card saved, files changed on disk) and show it without
+        losing the study session."""
+        if self.library.content_dir is None:
+            return
+        library = load_library(self.library.content_dir, user_dir=self.library.user_dir)
+        self.library = library
+        self._demo_links_checked = False
+        self.check_demo_links()
+        self.review.use_library(library)
+        if self.stack.currentWidget() is self.home:
+            self.show_home()
+
+    def _watch_content(self) -> None:
+        roots = [p for p in (self.library.content_dir, self.library.user_dir) if p is not None]
+        if self.library.user_dir is not None:
+            with contextlib.suppress(OSError):  # read-only data: the shipped cards are watched
+                self.library.user_dir.mkdir(parents=True, exist_ok=True)
+        self.watcher = ContentWatcher([p for p in roots if p.is_dir()], self)
+        self.watcher.changed.connect(self._content_changed)
+
+    def _content_changed(self) -> None:
+        self.reload_library()
+        self.statusBar().showMessage(tr("content_reloaded", self.mode), 4000)
 
     # -- demos ------------------------------------------------------------------------------
 

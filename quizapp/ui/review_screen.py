@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quizapp.content import Card
+from quizapp.content import Card, Library
 from quizapp.errors import UserError
 from quizapp.study import StudySession, format_interval
 from quizapp.ui.card_view import CardView
@@ -130,6 +130,23 @@ class ReviewScreen(QWidget):
         self.clear_status()
         self._show_current()
         self.setFocus()
+
+    def use_library(self, library: Library) -> None:
+        """New content (a card edited, a file changed on disk): show it and keep the session,
+        the card on screen and whether its answer is shown."""
+        session = self.session
+        if session is None:
+            return
+        shown = session.current.id if session.current is not None else None
+        session.library = library
+        session.refresh()
+        if self.preview is not None:
+            self.preview = library.card(self.preview.id)
+        current = session.current
+        if current is not None and current.id == shown:
+            self._update_view()
+        else:
+            self._show_current(keep_status=True)
 
     def reveal(self) -> None:
         if self.session is None or self.session.current is None or self.revealed:
