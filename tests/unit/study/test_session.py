@@ -149,7 +149,8 @@ def test_stats_and_deck_counts(small_content: Path, store: ProgressStore) -> Non
     library = load_library(small_content)
     stats = collection_stats(library, store, now())
     assert stats.to_json() == {"cards": 5, "new": 4, "learning": 1, "review": 0, "due_now": 0,
-                               "reviews_total": 1, "reviews_today": 1}
+                               "reviews_total": 1, "reviews_today": 1, "quiz_answers": 0,
+                               "interviews": 0}
     counts = deck_counts(library, store, now())
     assert (counts["alpha"].new, counts["beta"].new, counts["beta"].learning) == (3, 1, 1)
     now.advance(minutes=11)
