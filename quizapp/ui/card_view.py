@@ -77,11 +77,12 @@ def card_link(card: Card, markup: CardMarkup) -> str:
 
 
 def card_page(markup: CardMarkup, card: Card, revealed: bool, follow_ups: list[Card],
-              between: str = "") -> str:
+              between: str = "", mode: str | None = None) -> str:
     """The question, then (``revealed``) the answer and the follow-up links; ``between`` is
-    HTML of ours shown between the question and the answer."""
+    HTML of ours shown between the question and the answer. The labels are in ``mode``'s
+    language (by default the pane's)."""
     lang = markup.lang
-    mode = "en" if lang == "en" else "ko"
+    mode = mode or ("en" if lang == "en" else "ko")
     parts = [f"<p class='label'>{tr('question', mode)}</p>",
              markup.question(card.question.get(lang)), between]
     if revealed:
