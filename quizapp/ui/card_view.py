@@ -173,10 +173,12 @@ class CardView(QWidget):
         self.show_page(None if card is None else
                        lambda markup: card_page(markup, card, revealed, ups))
 
-    def show_page(self, page: Page | None) -> None:
+    def show_page(self, page: Page | None, mode: str | None = None) -> None:
         """Show a page built from card text (rendered again on a language, zoom or theme
-        change, and once formula images are ready); None clears the panes."""
+        change, and once formula images are ready), in the panes of ``mode`` when given;
+        None clears the panes."""
         self._page = page
+        self.mode = mode or self.mode
         self._render()
 
     def html(self, lang: str) -> str:

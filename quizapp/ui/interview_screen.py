@@ -12,7 +12,6 @@ interview, finished or not, is listed in Past interviews.
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -60,8 +59,10 @@ from quizapp.ui.rehearsal_parts import (
     countdown_text,
     esc,
     format_clock,
+    format_left,
     is_ctrl,
     is_enter,
+    new_seed,
     scored_answer_html,
 )
 from quizapp.ui.strings import chrome_language, tr
@@ -118,7 +119,7 @@ class InterviewSetupDialog(SetupDialog):
             decks=self.decks.checked(), main_questions=self.questions.value(),
             minutes=self.minutes.value() if self.by_minutes.isChecked() else None,
             seconds_per_answer=round(self.per_answer.value() * 60), lang=self.lang(),
-            mode=self.answer_mode(), seed=random.randrange(2**31))
+            mode=self.answer_mode(), seed=new_seed())
 
     def retranslate(self) -> None:
         self.per_answer.setSuffix(tr("minutes_suffix", self.mode))
@@ -378,7 +379,7 @@ class InterviewScreen(RehearsalScreen):
             where = tr("main_question_of", mode, n=main, total=config.main_questions)
         else:
             left = config.minutes * 60_000 - round((self.clock() - self._started_at) * 1000)
-            where = tr("main_question_timed", mode, n=main, left=format_clock(left))
+            where = tr("main_question_timed", mode, n=main, left=format_left(left))
         if question.depth == 0:
             return where
         return f"{tr('follow_up_depth', mode, depth=question.depth)} · {where}"
@@ -429,7 +430,8 @@ class InterviewScreen(RehearsalScreen):
 
     def _report_page(self, markup: CardMarkup) -> str:
         report, info, mode, palette = self.report_data, self.report_info, self.mode, colors()
-        assert report is not None
+        if report is None:
+            return ""
         started = datetime.fromisoformat(info["started_at"]).astimezone()
         state = tr("state_finished" if info.get("finished_at") else "state_unfinished", mode)
         mean = "—" if report.mean_score is None else f"{report.mean_score:.2f}"

@@ -12,7 +12,6 @@ without asking.
 
 from __future__ import annotations
 
-import random
 import time
 from collections import Counter
 
@@ -48,6 +47,7 @@ from quizapp.ui.rehearsal_parts import (
     format_clock,
     is_ctrl,
     is_enter,
+    new_seed,
     scored_answer_html,
 )
 from quizapp.ui.strings import chrome_language, tr
@@ -105,7 +105,7 @@ class QuizSetupDialog(SetupDialog):
     def config(self) -> QuizConfig:
         return QuizConfig(decks=self.decks.checked(), tags=self.tags.checked(),
                           count=self.count.value(), mode=self.quiz_mode(), lang=self.lang(),
-                          seed=random.randrange(2**31))
+                          seed=new_seed())
 
     def retranslate(self) -> None:
         self.tag_filter.setPlaceholderText(tr("tag_filter", self.mode))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import math
+import random
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
@@ -43,6 +44,11 @@ from quizapp.ui.theme import Colors, colors
 LANGS = ("ko", "en")
 
 
+def new_seed() -> int:
+    """A fresh seed for a round or an interview (stored with it, so it can be replayed)."""
+    return random.randrange(2**31)
+
+
 def format_clock(ms: int) -> str:
     """``m:ss`` (``h:mm:ss`` from an hour) for a duration in milliseconds."""
     minutes, seconds = divmod(max(0, ms) // 1000, 60)
@@ -50,12 +56,17 @@ def format_clock(ms: int) -> str:
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
+def format_left(ms: int) -> str:
+    """Time left, rounded up to the second (2:00 at the start, 0:00 when it is up)."""
+    return format_clock(math.ceil(ms / 1000) * 1000)
+
+
 def countdown_text(elapsed_ms: int, limit_ms: int) -> tuple[str, bool]:
     """What a countdown shows after ``elapsed_ms`` of ``limit_ms``, and whether it is overtime:
-    the time left rounded up (2:00 at the start, 0:00 at the limit), then ``+m:ss`` over."""
+    the time left, then ``+m:ss`` over."""
     if elapsed_ms > limit_ms:
         return "+" + format_clock(elapsed_ms - limit_ms), True
-    return format_clock(math.ceil((limit_ms - elapsed_ms) / 1000) * 1000), False
+    return format_left(limit_ms - elapsed_ms), False
 
 
 def esc(text: str) -> str:
@@ -417,8 +428,7 @@ class RehearsalScreen(QWidget):
 
     def show_text_page(self, page: Page) -> None:
         """Show a page (card text in the rehearsal's language)."""
-        self.card_view.set_mode(self.card_lang)
-        self.card_view.show_page(page)
+        self.card_view.show_page(page, self.card_lang)
 
     def card_page(self, card: Card, revealed: bool, between: str = "",
                   lead: Callable[[CardMarkup], str] | None = None) -> Page:

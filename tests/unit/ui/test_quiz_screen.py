@@ -5,16 +5,14 @@ review; after every answer the database (read through a second connection) holds
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
-from typing import Any
 
 import pytest
-from conftest import REHEARSAL_CARDS
 from PySide6.QtCore import QEvent, Qt, QUrl
-from PySide6.QtGui import QInputMethodEvent, QKeyEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from rehearsal_helpers import REHEARSAL_CARDS, ime, query, type_korean
 
 from quizapp.ui.app import application, create_window
 from quizapp.ui.main_window import MainWindow
@@ -31,15 +29,6 @@ def window(qtbot: QtBot, rehearsal_content: Path, tmp_path: Path) -> MainWindow:
     qtbot.addWidget(win)
     win.show()
     return win
-
-
-def query(tmp_path: Path, sql: str) -> list[tuple[Any, ...]]:
-    """Rows as another process would read them from the database file."""
-    conn = sqlite3.connect(tmp_path / "data" / "progress.sqlite3")
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 def open_setup(qtbot: QtBot, window: MainWindow) -> QuizSetupDialog:
@@ -71,22 +60,6 @@ def start_quiz(qtbot: QtBot, window: MainWindow, *, typed: bool = False,
 
 def shown(screen: QuizScreen) -> str:
     return screen.card_view.plain_text(screen.card_lang)
-
-
-def ime(widget: object, preedit: str = "", commit: str = "") -> None:
-    """What a Korean input method sends: the syllable being composed, or a committed one."""
-    event = QInputMethodEvent(preedit, [])
-    if commit:
-        event.setCommitString(commit)
-    QApplication.sendEvent(widget, event)
-
-
-def type_korean(widget: object, text: str) -> None:
-    """Type ``text`` syllable by syllable as a 2-set input method does: each syllable is first
-    composed (preedit) and committed when the next key starts a new one."""
-    for char in text:
-        ime(widget, preedit=char)
-        ime(widget, commit=char)
 
 
 def test_multiple_choice_round_in_korean_with_summary_and_review(
