@@ -99,7 +99,8 @@ class InterviewSetupDialog(SetupDialog):
         self.answer_buttons["typed"].setChecked(True)
         self.form.insertRow(0, self.text_label("length"), self.row(
             self.by_questions, self.questions, self.by_minutes, self.minutes))
-        self.form.insertRow(1, self.text_label("time_per_answer"), self.row(self.per_answer))
+        self.form.insertRow(1, self.text_label("time_per_answer", self.per_answer),
+                            self.row(self.per_answer))
         self.form.insertRow(2, self.text_label("answer_mode"),
                             self.row(*self.answer_buttons.values()))
         self.ready()
@@ -548,7 +549,7 @@ class PastInterviewsDialog(QDialog):
             item = QTreeWidgetItem([
                 started.strftime("%Y-%m-%d %H:%M"), str(row["answers"]),
                 "—" if mean is None else f"{mean:.2f}",
-                tr("aloud_short" if aloud else "mode_typed", mode),
+                tr("aloud_short" if aloud else "typed_short", mode),
                 tr("state_finished" if row["finished_at"] else "state_unfinished", mode)])
             item.setData(0, Qt.ItemDataRole.UserRole, row["id"])
             for column in (1, 2):

@@ -71,7 +71,8 @@ class QuizSetupDialog(SetupDialog):
         self.tag_filter = QLineEdit()
         self.tag_filter.setClearButtonEnabled(True)
         self.tag_filter.textChanged.connect(self.filter_tags)
-        self.lists.addLayout(self.titled(self.tags, "setup_tags", self.tag_filter), 1)
+        self.lists.addLayout(self.titled(self.tags, "setup_tags", self.tag_filter,
+                                         buddy=self.tag_filter), 1)
         self.count = QSpinBox()
         self.count.setRange(1, MAX_COUNT)
         self.count.setValue(DEFAULT_COUNT)
@@ -80,7 +81,7 @@ class QuizSetupDialog(SetupDialog):
         self.mode_buttons = {"choice": self.radio("mode_choice", group),
                              "typed": self.radio("mode_typed", group)}
         self.mode_buttons["choice"].setChecked(True)
-        self.form.insertRow(0, self.text_label("question_count"), self.count)
+        self.form.insertRow(0, self.text_label("question_count", self.count), self.count)
         self.form.insertRow(1, self.text_label("quiz_mode"),
                             self.row(*self.mode_buttons.values()))
         self.ready()

@@ -213,7 +213,7 @@ class SetupDialog(QDialog):
         for deck in library.decks:
             self.decks.add(deck.id, "")
         self.lang_group = QButtonGroup(self)
-        self.lang_buttons = {lang: self.radio(f"lang_{lang}", self.lang_group) for lang in LANGS}
+        self.lang_buttons = {lang: self.radio(f"radio_{lang}", self.lang_group) for lang in LANGS}
         self.lang_buttons[chrome_language(mode)].setChecked(True)
         self.available = QLabel()
         self.available.setWordWrap(True)
@@ -242,9 +242,12 @@ class SetupDialog(QDialog):
 
     # -- building ---------------------------------------------------------------------------
 
-    def text_label(self, key: str) -> QLabel:
-        """A label whose text is ``key`` in the dialog's language."""
+    def text_label(self, key: str, buddy: QWidget | None = None) -> QLabel:
+        """A label whose text is ``key`` in the dialog's language; its Alt+letter (``&``)
+        goes to ``buddy``."""
         label = QLabel()
+        if buddy is not None:
+            label.setBuddy(buddy)
         self._texts.append((label, key))
         return label
 
@@ -255,9 +258,12 @@ class SetupDialog(QDialog):
         self._texts.append((button, key))
         return button
 
-    def titled(self, widget: QWidget, key: str, *extra: QWidget) -> QVBoxLayout:
+    def titled(self, widget: QWidget, key: str, *extra: QWidget,
+               buddy: QWidget | None = None) -> QVBoxLayout:
+        """``widget`` (and ``extra`` above it) under a label; Alt+its letter focuses
+        ``buddy`` (by default ``widget``)."""
         column = QVBoxLayout()
-        column.addWidget(self.text_label(key))
+        column.addWidget(self.text_label(key, buddy or widget))
         for other in extra:
             column.addWidget(other)
         column.addWidget(widget, 1)

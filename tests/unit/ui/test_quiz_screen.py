@@ -259,3 +259,21 @@ def test_esc_leaves_mid_round_with_the_answers_on_disk(qtbot: QtBot, window: Mai
     assert window.stack.currentWidget() is window.home
     assert query(tmp_path, "select count(*) from quiz_answers") == [(1,)]
     assert query(tmp_path, "select finished_at from quiz_rounds") == [(None,)]
+
+
+def test_setup_fields_have_alt_keys(qtbot: QtBot, window: MainWindow) -> None:
+    dialog = open_setup(qtbot, window)
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=3000)
+    qtbot.keyClick(dialog.decks, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(dialog.mode_buttons["typed"].isChecked, timeout=2000)  # an animated click
+    qtbot.keyClick(dialog.decks, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(dialog.lang_buttons["en"].isChecked, timeout=2000)
+    qtbot.keyClick(dialog.decks, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    assert dialog.count.hasFocus()
+    qtbot.keyClick(dialog.count, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
+    assert dialog.tag_filter.hasFocus()
+    qtbot.keyClicks(dialog.tag_filter, "norm")
+    qtbot.keyClick(dialog.tag_filter, Qt.Key.Key_Return)  # Enter starts from any field
+    screen = window.quiz
+    assert screen.round is not None
+    assert (screen.round.config.mode, screen.round.config.lang) == ("typed", "en")
