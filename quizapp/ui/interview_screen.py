@@ -52,6 +52,7 @@ from quizapp.study.interview import (
 )
 from quizapp.study.scoring import Score, score_answer
 from quizapp.ui.card_view import CardMarkup, card_link
+from quizapp.ui.keys import latin_letter
 from quizapp.ui.math_images import MathImages
 from quizapp.ui.rehearsal_parts import (
     RehearsalScreen,
@@ -150,6 +151,9 @@ class InterviewScreen(RehearsalScreen):
 
         self.countdown = QLabel()
         self.countdown.setTextFormat(Qt.TextFormat.RichText)
+        self.countdown.setMinimumWidth(170)
+        self.countdown.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.progress.setStyleSheet("font-size: 14px; font-weight: 600;")
         self.top.addWidget(self.countdown)
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
@@ -172,6 +176,13 @@ class InterviewScreen(RehearsalScreen):
         self.parts += [self.reveal_button, *self.grade_buttons.values(), self.submit_button,
                        self.next_button, self.send_button, self.again_button]
         self.restyle()
+
+    def restyle(self) -> None:
+        palette = colors()
+        for grade, button in self.grade_buttons.items():  # the review screen's grade colours
+            button.setStyleSheet(f"QPushButton {{ color: {palette.grades[grade - 1]}; "
+                                 "font-weight: 600; }")
+        super().restyle()
 
     # -- driving the interview ----------------------------------------------------------------
 
@@ -321,6 +332,8 @@ class InterviewScreen(RehearsalScreen):
             self.self_grade(key - Qt.Key.Key_0)
         elif self.phase == "result" and (is_enter(event) or key == Qt.Key.Key_Space):
             self.next_question()
+        elif self.phase == "report" and latin_letter(event.text()) == "s":
+            self.send_weak_cards()
         else:
             return False
         return True
@@ -390,7 +403,7 @@ class InterviewScreen(RehearsalScreen):
         assert parent is not None
 
         def lead(markup: CardMarkup) -> str:
-            return (f"<p class='label'>↳ {esc(tr('follow_up_on', mode))}</p>"
+            return (f"<p class='label'>{esc(tr('follow_up_on', mode))}</p>"
                     f"<p style='color:{muted}'>{markup.inline(parent.question.get(markup.lang))}"
                     "</p>")
         return lead
@@ -444,9 +457,9 @@ class InterviewScreen(RehearsalScreen):
         if not report.answers:
             parts.append(f"<p>{esc(tr('no_answers_yet', mode))}</p>")
             return "".join(parts)
-        head = "".join(f"<th align='left'>{esc(h)}</th>" for h in (
-            "#", tr("col_question", mode), tr("col_time", mode), tr("col_score", mode),
-            tr("col_missed", mode)))
+        head = "".join(f"<th align='left' width='{width}%'>{esc(h)}</th>" for h, width in (
+            ("#", 3), (tr("col_question", mode), 57), (tr("col_time", mode), 10),
+            (tr("col_score", mode), 8), (tr("col_missed", mode), 22)))
         rows = "".join(self._report_row(number, answer, markup)
                        for number, answer in enumerate(report.answers, 1))
         parts.append(f"<table width='100%' cellspacing='0' cellpadding='4'><tr>{head}</tr>"
@@ -457,15 +470,15 @@ class InterviewScreen(RehearsalScreen):
                         mean=f"{t.mean_score:.2f}", answers=t.answers)
                      for t in report.weakest_topics]
             items = "".join(f"<li>{esc(line)}</li>" for line in lines)
-            parts.append(f"<p class='label'>{esc(tr('weakest_topics', mode))}</p>"
-                         f"<ul>{items}</ul>")
+            parts.append(f"<p class='label' style='margin-top:16px'>"
+                         f"{esc(tr('weakest_topics', mode))}</p><ul>{items}</ul>")
         return "".join(parts)
 
     def _report_row(self, number: int, answer: InterviewAnswer, markup: CardMarkup) -> str:
         palette, mode = colors(), self.mode
         card = self.library.card(answer.card_id) if self.library else None
         question = card_link(card, markup) if card else esc(answer.card_id)
-        indent = "&nbsp;&nbsp;&nbsp;" * answer.depth + ("↳ " if answer.depth else "")
+        indent = "&nbsp;&nbsp;&nbsp;" * answer.depth + ("└ " if answer.depth else "")
         time_text = format_clock(answer.duration_ms)
         if answer.duration_ms > answer.time_limit_ms:
             over = format_clock(answer.duration_ms - answer.time_limit_ms)

@@ -38,6 +38,7 @@ from quizapp.study.quiz import (
     eligible_cards,
 )
 from quizapp.ui.card_view import CardMarkup, card_link
+from quizapp.ui.keys import latin_letter
 from quizapp.ui.math_images import MathImages
 from quizapp.ui.rehearsal_parts import (
     Checklist,
@@ -81,7 +82,8 @@ class QuizSetupDialog(SetupDialog):
         self.mode_buttons = {"choice": self.radio("mode_choice", group),
                              "typed": self.radio("mode_typed", group)}
         self.mode_buttons["choice"].setChecked(True)
-        self.form.insertRow(0, self.text_label("question_count", self.count), self.count)
+        self.form.insertRow(0, self.text_label("question_count", self.count),
+                            self.row(self.count))
         self.form.insertRow(1, self.text_label("quiz_mode"),
                             self.row(*self.mode_buttons.values()))
         self.ready()
@@ -322,6 +324,8 @@ class QuizScreen(RehearsalScreen):
             self.next_question()
         elif Qt.Key.Key_1 <= key <= Qt.Key.Key_4 and not self.typed:
             self.answer_choice(key - Qt.Key.Key_1)
+        elif self.finished and latin_letter(event.text()) == "s":
+            self.send_missed()
         else:
             return False
         return True
@@ -396,7 +400,7 @@ class QuizScreen(RehearsalScreen):
         assert self.round is not None
         mode = self.mode
         missed = len(self.round.missed_cards())
-        self.progress.setText(tr("round_over", mode))
+        self.progress.setText("")
         self.show_text_page(self._summary_page)
         visible: list[QWidget] = [self.again_button]
         if self.sent is not None:
@@ -429,11 +433,11 @@ class QuizScreen(RehearsalScreen):
             elif question.correct_option is not None:
                 detail += (f"<br>{esc(tr('right_answer', mode))}: "
                            f"{esc(question.options[question.correct_option])}")
-            items.append(f"<li>{card_link(question.card, markup)}<br>"
-                         f"<span style='color:{colors().muted}'>{detail}</span></li>")
+            items.append(f"<p style='margin-bottom:10px'>{len(items) + 1}. "
+                         f"{card_link(question.card, markup)}<br>"
+                         f"<span style='color:{colors().muted}'>{detail}</span></p>")
         if items:
-            parts.append(f"<p class='label'>{esc(tr('misses', mode))}</p><ol>{''.join(items)}"
-                         "</ol>")
+            parts.append(f"<p class='label'>{esc(tr('misses', mode))}</p>{''.join(items)}"),
         else:
             parts.append(f"<p>{esc(tr('no_misses', mode))}</p>")
         return "".join(parts)

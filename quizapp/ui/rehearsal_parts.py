@@ -225,6 +225,10 @@ class SetupDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self._texts += [(self.start_button, "start"), (self.cancel_button, "cancel")]
 
+        # The title again inside: without a window manager (or with a frameless one) it is
+        # the only place it shows.
+        self.heading = self.text_label(title_key)
+        self.heading.setStyleSheet("font-size: 16px; font-weight: 700;")
         self.lists = QHBoxLayout()  # the deck list, and beside it any list a subclass adds
         self.lists.addLayout(self.titled(self.decks, "setup_decks"), 1)
         self.form = QFormLayout()
@@ -235,6 +239,7 @@ class SetupDialog(QDialog):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.start_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
         layout.addLayout(self.lists, 1)
         layout.addLayout(self.form)
         layout.addLayout(buttons)

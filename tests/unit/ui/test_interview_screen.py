@@ -146,12 +146,12 @@ def test_typed_interview_walks_the_follow_up_chain(
     assert "면접 리포트" in text and "답변 3개" in text and "평균 점수 0.39" in text
     assert "시간 초과 0개" in text and "완료" in text
     assert "약한 주제" in text and "#dropout: 평균 0.25 (답변 2개)" in text
-    assert screen.send_button.text() == "이 카드 1장을 복습에 추가"  # r3 scored 0
+    assert screen.send_button.text() == "이 카드 1장을 복습에 추가 (S)"  # r3 scored 0
     screen.card_view.panes["ko"].anchorClicked.emit(QUrl("card:r2"))
     assert screen.preview is not None and "의 답" in shown(screen)
     qtbot.keyClick(screen, Qt.Key.Key_Escape)
     assert screen.preview is None and window.stack.currentWidget() is screen
-    qtbot.mouseClick(screen.send_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(screen, Qt.Key.Key_S)
     assert query(tmp_path, "select card_id, rating from revlog") == [("r3", 1)]
     assert screen.verdict.text() == "1장을 오늘 복습에 추가했습니다 ('다시'로 채점)."
     assert not screen.send_button.isVisible()
@@ -217,7 +217,11 @@ def test_aloud_interview_in_english(qtbot: QtBot, window: MainWindow, tmp_path: 
     assert "Interview report" in text and f"{len(grades)} answers" in text
     assert "self 1/4" in text and "self 4/4" in text
     to_review = [g for g in grades if g <= 2]
-    assert screen.send_button.text() == f"Add these {len(to_review)} cards to review"
+    if to_review:
+        assert screen.send_button.text() == f"Add these {len(to_review)} cards to review (S)"
+        qtbot.mouseClick(screen.send_button, Qt.MouseButton.LeftButton)
+        assert screen.verdict.text().startswith(f"Added {len(to_review)} cards")
+    assert len(query(tmp_path, "select * from revlog where rating = 1")) == len(to_review)
 
 
 def test_interview_length_in_minutes(qtbot: QtBot, window: MainWindow) -> None:

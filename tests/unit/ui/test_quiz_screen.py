@@ -105,7 +105,7 @@ def test_multiple_choice_round_in_korean_with_summary_and_review(
     assert REHEARSAL_CARDS[missed.card.id][3].split(" $")[0] in text
     assert query(tmp_path, "select finished_at is not null from quiz_rounds") == [(1,)]
     assert screen.send_button.isVisible()
-    assert screen.send_button.text() == "틀린 카드 1장을 오늘 복습으로 보내기"
+    assert screen.send_button.text() == "틀린 카드 1장을 오늘 복습으로 보내기 (S)"
 
     screen.card_view.panes["ko"].anchorClicked.emit(QUrl(f"card:{missed.card.id}"))
     assert screen.preview is not None and screen.preview_bar.isVisible()
@@ -113,8 +113,11 @@ def test_multiple_choice_round_in_korean_with_summary_and_review(
     qtbot.keyClick(screen, Qt.Key.Key_Backspace)
     assert screen.preview is None and "라운드 끝" in shown(screen)
 
-    qtbot.mouseClick(screen.send_button, Qt.MouseButton.LeftButton)
+    korean_s = QKeyEvent(QEvent.Type.KeyPress, 0, Qt.KeyboardModifier.NoModifier, "ㄴ")
+    QApplication.sendEvent(screen, korean_s)  # S under a Korean layout
     assert query(tmp_path, "select card_id, rating from revlog") == [(missed.card.id, 1)]
+    qtbot.keyClick(screen, Qt.Key.Key_S)  # sent once only
+    assert len(query(tmp_path, "select * from revlog")) == 1
     assert screen.verdict.text() == "1장을 오늘 복습으로 보냈습니다 ('다시'로 채점)."
     assert not screen.send_button.isVisible()
     qtbot.keyClick(screen, Qt.Key.Key_Escape)
@@ -226,7 +229,7 @@ def test_i_said_it_counts_a_typed_answer_right(qtbot: QtBot, window: MainWindow,
     qtbot.keyClick(screen, Qt.Key.Key_Return)
     assert screen.finished
     assert "1 / 2 정답 (50%)" in shown(screen)  # the overridden answer is not a miss
-    assert screen.send_button.text() == "틀린 카드 1장을 오늘 복습으로 보내기"
+    assert screen.send_button.text() == "틀린 카드 1장을 오늘 복습으로 보내기 (S)"
 
 
 def test_l_switches_the_quiz_screen_language(qtbot: QtBot, window: MainWindow) -> None:
@@ -244,9 +247,9 @@ def test_l_switches_the_quiz_screen_language(qtbot: QtBot, window: MainWindow) -
     qtbot.keyClick(screen, Qt.Key.Key_L)
     qtbot.keyClick(screen, Qt.Key.Key_1)
     qtbot.keyClick(screen, Qt.Key.Key_Return)
-    assert screen.hint.text() == "카드 링크: 읽기 · Q: 새 퀴즈 · L: 언어 · Esc: 홈"
+    assert screen.hint.text().startswith("카드 링크: 읽기 · S: 틀린 카드를 복습으로")
     qtbot.keyClick(screen, Qt.Key.Key_L)
-    assert screen.hint.text() == "Card links: read · Q: another quiz · L: language · Esc: home"
+    assert screen.hint.text().startswith("Card links: read · S: missed cards to review")
     assert "Round over" in shown(screen)
 
 
