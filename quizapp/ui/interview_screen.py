@@ -429,7 +429,7 @@ class InterviewScreen(RehearsalScreen):
     def _show_report(self) -> None:
         mode, report = self.mode, self.report_data
         assert report is not None
-        self.progress.setText(tr("report_title", mode))
+        self.progress.setText("")
         self.countdown.setText("")
         self.show_text_page(self._report_page)
         visible: list[QWidget] = [self.again_button]
@@ -462,7 +462,8 @@ class InterviewScreen(RehearsalScreen):
             (tr("col_score", mode), 8), (tr("col_missed", mode), 22)))
         rows = "".join(self._report_row(number, answer, markup)
                        for number, answer in enumerate(report.answers, 1))
-        parts.append(f"<table width='100%' cellspacing='0' cellpadding='4'><tr>{head}</tr>"
+        # (a table 100 % wide overflows the pane by its borders: a horizontal scroll bar)
+        parts.append(f"<table width='98%' cellspacing='0' cellpadding='4'><tr>{head}</tr>"
                      f"{rows}</table>")
         if report.weakest_topics:
             lang = chrome_language(mode)
@@ -470,8 +471,7 @@ class InterviewScreen(RehearsalScreen):
                         mean=f"{t.mean_score:.2f}", answers=t.answers)
                      for t in report.weakest_topics]
             items = "".join(f"<li>{esc(line)}</li>" for line in lines)
-            parts.append(f"<p class='label' style='margin-top:16px'>"
-                         f"{esc(tr('weakest_topics', mode))}</p><ul>{items}</ul>")
+            parts.append(f"<br><h3>{esc(tr('weakest_topics', mode))}</h3><ul>{items}</ul>")
         return "".join(parts)
 
     def _report_row(self, number: int, answer: InterviewAnswer, markup: CardMarkup) -> str:

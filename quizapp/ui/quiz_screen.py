@@ -437,7 +437,7 @@ class QuizScreen(RehearsalScreen):
                          f"{card_link(question.card, markup)}<br>"
                          f"<span style='color:{colors().muted}'>{detail}</span></p>")
         if items:
-            parts.append(f"<p class='label'>{esc(tr('misses', mode))}</p>{''.join(items)}"),
+            parts.append(f"<h3>{esc(tr('misses', mode))}</h3>{''.join(items)}"),
         else:
             parts.append(f"<p>{esc(tr('no_misses', mode))}</p>")
         return "".join(parts)

@@ -171,7 +171,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "start": ("시작 (Enter)", "Start (Enter)"),
     "cancel": ("취소", "Cancel"),
     "quiz_available": ("조건에 맞는 문제 {count}개 · 이번에 {asked}문제를 냅니다.",
-                       "{count} questions match · this round asks {asked}."),
+                       "{count} question{count_s} match · this round asks {asked}."),
     "nothing_matches": ("조건에 맞는 문제가 없습니다. 다른 덱이나 태그를 고르세요.",
                         "No question matches. Choose other decks or tags."),
     "length": ("길이", "Length"),
@@ -182,7 +182,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "answer_mode": ("답변 방식", "Answer"),
     "mode_aloud": ("소리 내어(&A): 모범 답안을 보고 스스로 채점",
                    "&Aloud: then read the model answer and grade yourself"),
-    "interview_available": ("물어볼 수 있는 카드 {count}장", "{count} cards can be asked"),
+    "interview_available": ("물어볼 수 있는 카드 {count}장", "{count} card{count_s} can be asked"),
     # quiz and mock interview: shared
     "leave": ("나가기 (Esc)", "Leave (Esc)"),
     "submit": ("제출 (Ctrl+Enter)", "Submit (Ctrl+Enter)"),
@@ -225,9 +225,9 @@ _TEXT: dict[str, tuple[str, str]] = {
     "misses": ("틀린 문제 (누르면 카드를 봅니다)", "Missed (click one to read its card)"),
     "no_misses": ("모두 맞혔습니다!", "All right!"),
     "send_missed": ("틀린 카드 {count}장을 오늘 복습으로 보내기 (S)",
-                    "Send the {count} missed cards to today's review (S)"),
+                    "Send the {count} missed card{count_s} to today's review (S)"),
     "sent_missed": ("{count}장을 오늘 복습으로 보냈습니다 ('다시'로 채점).",
-                    "Sent {count} cards to today's review (graded Again)."),
+                    "Sent {count} card{count_s} to today's review (graded Again)."),
     "another_quiz": ("새 퀴즈 (Q)", "Another quiz (Q)"),
     "summary_keys": ("카드 링크: 읽기 · S: 틀린 카드를 복습으로 · Q: 새 퀴즈 · L: 언어 · Esc: 홈",
                      "Card links: read · S: missed cards to review · Q: another quiz · "
@@ -260,7 +260,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "report_title": ("면접 리포트", "Interview report"),
     "report_started": ("{date} 시작 · {state}", "Started {date} · {state}"),
     "report_totals": ("답변 {answers}개 · 총 {time} · 평균 점수 {mean} · 시간 초과 {overtime}개",
-                      "{answers} answers · {time} in all · mean score {mean} · "
+                      "{answers} answer{answers_s} · {time} in all · mean score {mean} · "
                       "{overtime} over time"),
     "col_question": ("질문", "Question"),
     "col_time": ("시간", "Time"),
@@ -269,11 +269,12 @@ _TEXT: dict[str, tuple[str, str]] = {
     "self_grade_of": ("자가 {grade}/4", "self {grade}/4"),
     "weakest_topics": ("약한 주제", "Weakest topics"),
     "topic_line": ("{topic}: 평균 {mean} (답변 {answers}개)",
-                   "{topic}: mean {mean} ({answers} answers)"),
+                   "{topic}: mean {mean} ({answers} answer{answers_s})"),
     "no_answers_yet": ("답한 질문이 없습니다.", "No question was answered."),
-    "send_report": ("이 카드 {count}장을 복습에 추가 (S)", "Add these {count} cards to review (S)"),
+    "send_report": ("이 카드 {count}장을 복습에 추가 (S)",
+                    "Add the {count} weak card{count_s} to review (S)"),
     "sent_report": ("{count}장을 오늘 복습에 추가했습니다 ('다시'로 채점).",
-                    "Added {count} cards to today's review (graded Again)."),
+                    "Added {count} card{count_s} to today's review (graded Again)."),
     "another_interview": ("새 면접 (I)", "New interview (I)"),
     "report_keys": ("카드 링크: 읽기 · S: 약한 카드를 복습에 추가 · I: 새 면접 · L: 언어 · Esc: 홈",
                     "Card links: read · S: weak cards to review · I: new interview · "
@@ -300,10 +301,15 @@ def chrome_language(mode: str) -> str:
 
 
 def tr(key: str, mode: str, **values: object) -> str:
-    """The text for ``key`` in the chrome language of ``mode``, formatted with ``values``."""
+    """The text for ``key`` in the chrome language of ``mode``, formatted with ``values``; an
+    English text may follow a number ``n`` with ``{n_s}``, "s" unless it is 1."""
     ko, en = _TEXT[key]
     text = en if chrome_language(mode) == "en" else ko
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    plurals = {f"{name}_s": "" if value == 1 else "s" for name, value in values.items()
+               if isinstance(value, int)}
+    return text.format(**values, **plurals)
 
 
 def next_mode(mode: str) -> str:

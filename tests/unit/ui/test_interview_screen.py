@@ -218,9 +218,11 @@ def test_aloud_interview_in_english(qtbot: QtBot, window: MainWindow, tmp_path: 
     assert "self 1/4" in text and "self 4/4" in text
     to_review = [g for g in grades if g <= 2]
     if to_review:
-        assert screen.send_button.text() == f"Add these {len(to_review)} cards to review (S)"
+        plural = "" if len(to_review) == 1 else "s"
+        assert screen.send_button.text() == (
+            f"Add the {len(to_review)} weak card{plural} to review (S)")
         qtbot.mouseClick(screen.send_button, Qt.MouseButton.LeftButton)
-        assert screen.verdict.text().startswith(f"Added {len(to_review)} cards")
+        assert screen.verdict.text().startswith(f"Added {len(to_review)} card{plural} to")
     assert len(query(tmp_path, "select * from revlog where rating = 1")) == len(to_review)
 
 

@@ -280,3 +280,11 @@ def test_setup_fields_have_alt_keys(qtbot: QtBot, window: MainWindow) -> None:
     screen = window.quiz
     assert screen.round is not None
     assert (screen.round.config.mode, screen.round.config.lang) == ("typed", "en")
+
+
+def test_english_counts_are_singular_or_plural() -> None:
+    from quizapp.ui.strings import tr
+
+    assert tr("sent_missed", "en", count=1) == "Sent 1 card to today's review (graded Again)."
+    assert tr("sent_missed", "en", count=2).startswith("Sent 2 cards")
+    assert tr("sent_missed", "ko", count=1).startswith("1장을")
