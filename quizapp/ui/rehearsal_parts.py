@@ -162,6 +162,22 @@ def scored_answer_html(text: str, score: Score, mode: str) -> str:
 # -- setup dialogs ------------------------------------------------------------------------------
 
 
+def indicator_style(palette: Colors) -> str:
+    """Check boxes and radio buttons drawn in the theme's colours. Only needed in the dark
+    theme: Fusion outlines them with a darker shade of the window colour, which vanishes on a
+    dark background."""
+    if not palette.dark:
+        return ""
+    box = (f"border: 1px solid {palette.muted}; background: {palette.pre_bg}; width: 12px; "
+           "height: 12px;")
+    checked = f"background: {palette.link}; border-color: {palette.text};"
+    return (f"QListView::indicator {{ {box} border-radius: 3px; }} "
+            f"QListView::indicator:checked {{ {checked} }} "
+            f"QRadioButton::indicator {{ {box} border-radius: 7px; }} "
+            f"QRadioButton::indicator:checked {{ {checked} }}")
+
+
+
 class Checklist(QListWidget):
     """A list of checkable items (ids in the item data); nothing checked means all."""
 
@@ -243,6 +259,7 @@ class SetupDialog(QDialog):
         layout.addLayout(self.lists, 1)
         layout.addLayout(self.form)
         layout.addLayout(buttons)
+        self.setStyleSheet(indicator_style(colors()))
         self.resize(760, 560)
 
     # -- building ---------------------------------------------------------------------------
