@@ -457,10 +457,13 @@ class InterviewScreen(RehearsalScreen):
         if not report.answers:
             parts.append(f"<p>{esc(tr('no_answers_yet', mode))}</p>")
             return "".join(parts)
-        head = "".join(f"<th align='left' width='{width}%'>{esc(h)}</th>" for h, width in (
-            ("#", 3), (tr("col_question", mode), 57), (tr("col_time", mode), 10),
-            (tr("col_score", mode), 8), (tr("col_missed", mode), 22)))
-        rows = "".join(self._report_row(number, answer, markup)
+        typed = any(a.mode == "typed" for a in report.answers)  # else no missed concepts
+        columns = [("#", 3), (tr("col_question", mode), 57 if typed else 75),
+                   (tr("col_time", mode), 10), (tr("col_score", mode), 10)]
+        columns += [(tr("col_missed", mode), 20)] if typed else []
+        head = "".join(f"<th align='left' width='{width}%'>{esc(h)}</th>"
+                       for h, width in columns)
+        rows = "".join(self._report_row(number, answer, markup, typed)
                        for number, answer in enumerate(report.answers, 1))
         # (a table 100 % wide overflows the pane by its borders: a horizontal scroll bar)
         parts.append(f"<table width='98%' cellspacing='0' cellpadding='4'><tr>{head}</tr>"
@@ -474,7 +477,8 @@ class InterviewScreen(RehearsalScreen):
             parts.append(f"<br><h3>{esc(tr('weakest_topics', mode))}</h3><ul>{items}</ul>")
         return "".join(parts)
 
-    def _report_row(self, number: int, answer: InterviewAnswer, markup: CardMarkup) -> str:
+    def _report_row(self, number: int, answer: InterviewAnswer, markup: CardMarkup,
+                    with_missed: bool) -> str:
         palette, mode = colors(), self.mode
         card = self.library.card(answer.card_id) if self.library else None
         question = card_link(card, markup) if card else esc(answer.card_id)
@@ -492,8 +496,9 @@ class InterviewScreen(RehearsalScreen):
         weak = self.report_data is not None and answer.card_id in self.report_data.to_review
         if weak:
             score = f"<span style='color:{palette.wrong}'>{score}</span>"
+        missed = f"<td>{esc(', '.join(answer.missed))}</td>" if with_missed else ""
         return (f"<tr><td>{number}</td><td>{indent}{question}</td><td>{time_text}</td>"
-                f"<td>{score}</td><td>{esc(', '.join(answer.missed))}</td></tr>")
+                f"<td>{score}</td>{missed}</tr>")
 
     def _topic(self, topic: str, lang: str) -> str:
         deck = None if topic.startswith("#") or self.library is None else (

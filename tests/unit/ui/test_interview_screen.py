@@ -145,6 +145,7 @@ def test_typed_interview_walks_the_follow_up_chain(
     text = shown(screen)
     assert "면접 리포트" in text and "답변 3개" in text and "평균 점수 0.39" in text
     assert "시간 초과 0개" in text and "완료" in text
+    assert "빠진 개념" in text and "조기 종료" in text  # r1's missed concept
     assert "약한 주제" in text and "#dropout: 평균 0.25 (답변 2개)" in text
     assert screen.send_button.text() == "이 카드 1장을 복습에 추가 (S)"  # r3 scored 0
     screen.card_view.panes["ko"].anchorClicked.emit(QUrl("card:r2"))
@@ -216,6 +217,7 @@ def test_aloud_interview_in_english(qtbot: QtBot, window: MainWindow, tmp_path: 
     text = shown(screen)
     assert "Interview report" in text and f"{len(grades)} answers" in text
     assert "self 1/4" in text and "self 4/4" in text
+    assert "Missed" not in text  # answers given aloud have no missed concepts
     to_review = [g for g in grades if g <= 2]
     if to_review:
         plural = "" if len(to_review) == 1 else "s"
