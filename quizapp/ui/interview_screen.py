@@ -19,7 +19,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QHideEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -318,6 +318,15 @@ class InterviewScreen(RehearsalScreen):
         self.question, self.phase = None, "report"
         self._update_view()
         self.setFocus()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # Qt override
+        self.timer.stop()  # left (Esc) or minimised: the clock keeps counting, the label rests
+        super().hideEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:  # Qt override
+        if self.phase == "asking":
+            self.timer.start()
+        super().showEvent(event)
 
     # -- keys ---------------------------------------------------------------------------------
 

@@ -187,6 +187,15 @@ def test_the_countdown_turns_into_overtime(qtbot: QtBot, window: MainWindow,
     assert "2:05 (+0:05)" in shown(screen) and "시간 초과 1개" in shown(screen)
 
 
+def test_leaving_stops_the_countdown(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    window.start_interview(InterviewConfig(main_questions=2, max_depth=0, mode="aloud"))
+    screen = window.interview
+    assert screen.timer.isActive()
+    qtbot.keyClick(screen, Qt.Key.Key_Escape)
+    assert window.stack.currentWidget() is window.home and not screen.timer.isActive()
+    assert query(tmp_path, "select count(*), max(finished_at) from interviews") == [(1, None)]
+
+
 def test_aloud_interview_in_english(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     qtbot.keyClick(window.home.decks, Qt.Key.Key_L)  # English
     dialog = open_setup(qtbot, window)
@@ -320,3 +329,18 @@ def test_past_interviews_when_there_are_none(window: MainWindow) -> None:
     assert isinstance(dialog, PastInterviewsDialog)
     assert dialog.empty.isVisible() and dialog.empty.text().startswith("아직 모의 면접 기록이")
     assert dialog.tree.topLevelItemCount() == 0
+
+
+def test_a_failed_write_keeps_the_typed_answer(qtbot: QtBot, window: MainWindow,
+                                               tmp_path: Path) -> None:
+    window.start_interview(InterviewConfig(main_questions=1, max_depth=0))
+    screen = window.interview
+    qtbot.keyClicks(screen.answer_box, "weights small")
+    window.store.db.execute("PRAGMA query_only = ON")
+    ctrl_enter(qtbot, screen.answer_box)
+    assert "읽기 전용" in window.problem_banner.text()
+    assert screen.phase == "asking" and screen.answer_box.toPlainText() == "weights small"
+    window.store.db.execute("PRAGMA query_only = OFF")
+    ctrl_enter(qtbot, screen.answer_box)
+    assert screen.phase == "result" and not window.problem_banner.isVisible()
+    assert query(tmp_path, "select answer from interview_answers") == [("weights small",)]

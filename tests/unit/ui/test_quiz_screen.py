@@ -288,3 +288,21 @@ def test_english_counts_are_singular_or_plural() -> None:
     assert tr("sent_missed", "en", count=1) == "Sent 1 card to today's review (graded Again)."
     assert tr("sent_missed", "en", count=2).startswith("Sent 2 cards")
     assert tr("sent_missed", "ko", count=1).startswith("1장을")
+
+
+def test_a_failed_write_keeps_the_question_and_the_key_works_again(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    assert window.menus.items["quiz_menu"].action.text() == "퀴즈…\tQ"
+    qtbot.mouseClick(window.home.quiz_button, Qt.MouseButton.LeftButton)
+    assert isinstance(window.rehearsal_dialog, QuizSetupDialog)
+    qtbot.keyClick(window.rehearsal_dialog, Qt.Key.Key_Return)
+    screen = window.quiz
+    window.store.db.execute("PRAGMA query_only = ON")
+    qtbot.keyClick(screen, Qt.Key.Key_1)
+    assert "읽기 전용" in window.problem_banner.text() and window.problem_banner.isVisible()
+    assert screen.result is None and screen.options[0].look == "plain"  # not shown as answered
+    assert query(tmp_path, "select count(*) from quiz_answers") == [(0,)]
+    window.store.db.execute("PRAGMA query_only = OFF")
+    qtbot.keyClick(screen, Qt.Key.Key_1)
+    assert screen.result is not None and not window.problem_banner.isVisible()
+    assert query(tmp_path, "select count(*) from quiz_answers") == [(1,)]
