@@ -209,7 +209,9 @@ def test_typed_answer_with_the_korean_input_method(qtbot: QtBot, window: MainWin
     assert not box.isVisible()
     qtbot.keyClick(screen, Qt.Key.Key_Return)
     assert screen.progress.text() == "2 / 2번 문제" and box.isVisible()
-    assert box.toPlainText() == ""
+    assert box.toPlainText() == "" and box.hasFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Escape)  # Esc leaves from the answer box too
+    assert window.stack.currentWidget() is window.home
 
 
 def test_i_said_it_counts_a_typed_answer_right(qtbot: QtBot, window: MainWindow,
