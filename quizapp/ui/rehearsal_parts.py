@@ -356,7 +356,7 @@ class SetupDialog(QDialog):
 
 
 class RehearsalScreen(QWidget):
-    """The frame both rehearsal screens use. A subclass fills ``controls`` and ``actions``,
+    """The frame both rehearsal screens use. A subclass fills ``controls`` and ``action_row``,
     lists the widgets it shows and hides in ``parts``, and draws its state in
     ``_update_screen`` (called again on every language or theme change). Card text is shown
     in ``card_lang`` (the language the rehearsal was set up in); everything else follows the

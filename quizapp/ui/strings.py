@@ -184,7 +184,6 @@ _TEXT: dict[str, tuple[str, str]] = {
                    "&Aloud: then read the model answer and grade yourself"),
     "interview_available": ("물어볼 수 있는 카드 {count}장", "{count} card{count_s} can be asked"),
     # quiz and mock interview: shared
-    "leave": ("나가기 (Esc)", "Leave (Esc)"),
     "submit": ("제출 (Ctrl+Enter)", "Submit (Ctrl+Enter)"),
     "next": ("다음 (Enter)", "Next (Enter)"),
     "answer_placeholder": ("여기에 답을 쓰세요 (한국어·영어 모두 됩니다). Ctrl+Enter: 제출",
