@@ -266,7 +266,8 @@ def test_esc_leaves_mid_round_with_the_answers_on_disk(qtbot: QtBot, window: Mai
     assert query(tmp_path, "select finished_at from quiz_rounds") == [(None,)]
 
 
-def test_setup_fields_have_alt_keys(qtbot: QtBot, window: MainWindow) -> None:
+def test_setup_fields_have_alt_keys_and_a_typed_round_in_english(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     dialog = open_setup(qtbot, window)
     qtbot.waitUntil(dialog.isActiveWindow, timeout=3000)
     qtbot.keyClick(dialog.decks, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
@@ -282,6 +283,21 @@ def test_setup_fields_have_alt_keys(qtbot: QtBot, window: MainWindow) -> None:
     screen = window.quiz
     assert screen.round is not None
     assert (screen.round.config.mode, screen.round.config.lang) == ("typed", "en")
+    card_id = screen.round.questions[0].card.id
+    keywords = REHEARSAL_CARDS[card_id][8]
+    assert REHEARSAL_CARDS[card_id][4].split(" $")[0] in shown(screen)  # the English question
+    qtbot.keyClicks(screen.answer_box, f"I would say {keywords[0].split('|')[0]}.")
+    qtbot.keyClick(screen.answer_box, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    text = shown(screen)  # an English round, labels in the screen's language (Korean)
+    assert f"점수 {1 / len(keywords):.2f} · 개념 {len(keywords)}개 중 1개" in text
+    assert "Answer to" in text and "빠진 개념: " + " · ".join(
+        k.split("|")[0] for k in keywords[1:]) in text
+    qtbot.keyClick(screen, Qt.Key.Key_L)
+    text = shown(screen)
+    assert f"Score {1 / len(keywords):.2f} · 1 of {len(keywords)} concepts" in text
+    assert "Your answer" in text and "Missed concepts: " in text
+    assert query(tmp_path, "select lang, mode, score from quiz_answers") == [
+        ("en", "typed", pytest.approx(1 / len(keywords)))]
 
 
 def test_english_counts_are_singular_or_plural() -> None:
