@@ -2,14 +2,21 @@
 # Walk through the app as a new user does — a real X window (Xvfb), real key presses (xdotool),
 # full-screen screenshots — and store the screenshots in docs/screenshots/ (ko and en).
 #
-#   bash docs/walkthrough.sh        (needs ../shared/tools/walk, or WALK=path/to/walk)
+#   bash docs/walkthrough.sh [all|review|rehearsal]
 #
-# Every shot starts from a fresh data folder: home, a question, its answer (with formulas),
-# the card's live demo, the demo gallery, the keyboard-shortcut help, statistics and settings
-# after a simulated year of study, and the answer again in the dark theme.
+# Needs ../shared/tools/walk (or WALK=path/to/walk); PY is the Python with the app's
+# dependencies (default .venv/bin/python). Every shot starts from a fresh data folder.
+# review: home, a question, its answer (with formulas), the card's live demo, the demo
+# gallery, the keyboard-shortcut help, statistics and settings after a simulated year of study,
+# and the answer again in the dark theme.
+# rehearsal: the quiz setup, a multiple-choice question with its feedback, the round summary,
+# a typed answer's result, an interview question with its countdown in overtime, an answer
+# given aloud, and the interview report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+PART=${1:-all}
 WALK=${WALK:-../shared/tools/walk}
+PY=${PY:-.venv/bin/python}
 export WALK_DIR=${WALK_DIR:-/tmp/quizapp-walkthrough}
 export DISPLAY=:99
 OUT=docs/screenshots
@@ -24,8 +31,9 @@ fit() {  # move the newest visible window whose title matches $1 to fill the scr
 shot() { "$WALK" shot "$1" >/dev/null && cp "$WALK_DIR/$1.png" "$OUT/$1.png" && echo "$OUT/$1.png"; }
 fresh() {  # a new data folder holding the given settings, then the app on it
   "$WALK" stop >/dev/null 2>&1 || true
+  for _ in $(seq 40); do [ -e /tmp/.X99-lock ] || break; sleep 0.25; done  # the old X server
   rm -rf "$WALK_DIR/data"
-  .venv/bin/python - "$WALK_DIR/data/progress.sqlite3" "$@" <<'EOF'
+  "$PY" - "$WALK_DIR/data/progress.sqlite3" "$@" <<'EOF'
 import json, sys
 from pathlib import Path
 from quizapp.store import open_store
@@ -35,7 +43,7 @@ with open_store(Path(sys.argv[1])) as store:
         store.set_setting(key, json.loads(value))
 EOF
   if [ -n "${HISTORY:-}" ]; then  # a year of a simulated learner's reviews of the real cards
-    .venv/bin/python - "$WALK_DIR/data/progress.sqlite3" <<'EOF'
+    "$PY" - "$WALK_DIR/data/progress.sqlite3" <<'EOF'
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,8 +61,22 @@ EOF
   "$WALK" start >/dev/null
   "$WALK" size 1600 1000
 }
+typed_answer() {  # half the concepts of the quiz question on screen, in English words
+  "$PY" - "$WALK_DIR/data/progress.sqlite3" <<'EOF'
+import json, sqlite3, sys
+from quizapp.content import default_content_dir, load_library
+db = sqlite3.connect(sys.argv[1])
+round_id, ids = db.execute("select id, card_ids from quiz_rounds order by id desc").fetchone()
+asked = db.execute("select count(*) from quiz_answers where round_id = ?", [round_id]).fetchone()
+card = load_library(default_content_dir()).card(json.loads(ids)[asked[0]])
+forms = [next((f.strip() for f in k.split("|") if f.strip().isascii()), "")
+         for k in card.quiz.keywords["en"]]
+print(", ".join(f for f in forms[: (len(forms) + 1) // 2] if f) + " ... not sure about the rest")
+EOF
+}
 
-for lang in ko en; do
+review() {
+  local lang=$1
   fresh "ui_language=\"$lang\"" 'theme="light"'
   shot "home-$lang"
   "$WALK" key Down Down Return          # the activation-functions deck
@@ -79,7 +101,7 @@ for lang in ko en; do
   "$WALK" key Escape
 
   HISTORY=1 fresh "ui_language=\"$lang\"" 'theme="light"'
-  "$WALK" key s
+  "$WALK" key t
   sleep 4
   if [ "$lang" = ko ]; then fit "통계"; else fit "Statistics"; fi
   shot "statistics-$lang"
@@ -93,5 +115,56 @@ for lang in ko en; do
   "$WALK" key Down Down Return space
   sleep 3
   shot "dark-$lang"
+}
+
+rehearsal() {
+  local lang=$1
+  fresh "ui_language=\"$lang\"" 'theme="light"'
+  "$WALK" key q                         # the quiz setup
+  sleep 1
+  shot "quiz-setup-$lang"
+  "$WALK" key Return                    # ten multiple-choice questions from every deck
+  sleep 1
+  "$WALK" key 2
+  sleep 3                               # the card's answer, with its formulas
+  shot "quiz-choice-$lang"
+  for _ in 1 2 3 4 5 6 7 8 9; do "$WALK" key Return 1; done
+  "$WALK" key Return
+  sleep 1
+  shot "quiz-summary-$lang"
+  "$WALK" key Escape q alt+t alt+n ctrl+a   # typed answers, three questions
+  "$WALK" type 3
+  "$WALK" key Return
+  sleep 1
+  "$WALK" type "$(typed_answer)"
+  "$WALK" key ctrl+Return
+  sleep 3
+  shot "quiz-typed-$lang"
+
+  "$WALK" key Escape i alt+p ctrl+a       # a mock interview with 30 s per answer
+  "$WALK" type 0.5
+  "$WALK" key Return
+  sleep 1
+  "$WALK" type "Bias and variance"
+  "$WALK" key ctrl+Return Return          # the next question, often a follow-up
+  "$WALK" type "It depends on"
+  sleep 34                              # into overtime
+  shot "interview-question-$lang"
+  "$WALK" key Escape i alt+a alt+q Tab ctrl+a   # aloud, two main questions
+  "$WALK" type 2
+  "$WALK" key Return
+  sleep 4
+  "$WALK" key space
+  sleep 3
+  shot "interview-aloud-$lang"
+  "$WALK" key 2
+  for _ in 1 2 3 4 5 6 7 8; do "$WALK" key space 3; done   # extra keys do nothing on the report
+  sleep 1
+  shot "interview-report-$lang"
+}
+
+for lang in ko en; do
+  if [ "$PART" != rehearsal ]; then review "$lang"; fi
+  if [ "$PART" != review ]; then rehearsal "$lang"; fi
 done
 "$WALK" stop

@@ -132,10 +132,12 @@ class RehearsalLog:
                                           {"finished_at": finished_at.isoformat()})
 
     def interviews(self) -> list[Row]:
-        """Past interviews, newest first, with their answer counts."""
+        """Past interviews, newest first, with their answer counts and mean scores (0-1; a
+        self-grade g counts as (g - 1) / 3, as in the report)."""
         rows = self.store.db.execute(
             "select i.id, i.started_at, i.finished_at, i.config, count(a.id) as answers, "
-            "avg(a.score) as mean_score from interviews i left join interview_answers a "
+            "avg(coalesce(a.score, (a.self_grade - 1) / 3.0)) as mean_score "
+            "from interviews i left join interview_answers a "
             "on a.interview_id = i.id group by i.id order by i.id desc").fetchall()
         return [{"id": r[0], "started_at": r[1], "finished_at": r[2],
                  "config": json.loads(r[3]), "answers": r[4], "mean_score": r[5]}

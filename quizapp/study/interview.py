@@ -100,6 +100,14 @@ def weakness(library: Library, store: ProgressStore, now: datetime,
     return weights
 
 
+def interview_pool(library: Library, decks: Sequence[str] = (),
+                   mode: AnswerMode = "typed") -> list[Card]:
+    """The cards an interview may ask as main questions: in the decks (all when none are
+    given), and for typed answers only cards with keywords to score them by."""
+    return [c for c in library.cards if (not decks or c.deck in decks)
+            and (mode == "aloud" or bool(c.quiz and c.quiz.keywords["ko"]))]
+
+
 @dataclass
 class Interview:
     """An interview in progress."""
@@ -117,9 +125,7 @@ class Interview:
         self.started_at = self.now()
         self.interview_id = self.log.start_interview(self.config.to_json(), self.config.seed,
                                                      self.started_at)
-        pool = [c for c in self.library.cards
-                if (not self.config.decks or c.deck in self.config.decks)
-                and (self.config.mode == "aloud" or (c.quiz and c.quiz.keywords["ko"]))]
+        pool = interview_pool(self.library, self.config.decks, self.config.mode)
         self._weights = weakness(self.library, self.store, self.started_at, pool)
         self._pool = pool
         self._asked: set[str] = set()

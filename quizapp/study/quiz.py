@@ -63,11 +63,12 @@ class QuizResult:
 
 def eligible_cards(library: Library, decks: Sequence[str] = (),
                    tags: Sequence[str] = (), mode: QuizMode = "choice") -> list[Card]:
-    """Cards a round can ask: in the decks or with the tags (all when none are given), and with
-    the quiz material the mode needs."""
+    """Cards a round can ask: in one of the decks (any deck when none is given) and with one
+    of the tags (any tags when none is given), and with the quiz material the mode needs.
+    Choosing a tag narrows a chosen deck, as a filter does; it never adds other decks."""
     def wanted(card: Card) -> bool:
-        in_scope = (not decks and not tags) or card.deck in decks or bool(set(tags) &
-                                                                           set(card.tags))
+        in_scope = ((not decks or card.deck in decks)
+                    and (not tags or bool(set(tags) & set(card.tags))))
         if not in_scope or card.quiz is None:
             return False
         if mode == "choice":

@@ -9,6 +9,10 @@ colour and baseline of the text around them; the zoom (Ctrl+= / Ctrl+- / Ctrl+0)
 Follow-up questions under an answer are ``card:<id>`` links: a click asks (``card_requested``)
 for that card to be shown.
 
+Other screens (the quiz, the mock interview) show pages of their own made of card text and
+their own escaped HTML: ``show_page`` takes a function of a ``CardMarkup``, which renders card
+Markdown for the pane with the same math machinery.
+
 ``CardPane`` is the only place card HTML is displayed, and it is locked down: it loads no
 resource but our own math images (no file, no network), never navigates, and hands a clicked
 link to the system browser only when it is http(s).
@@ -18,6 +22,8 @@ from __future__ import annotations
 
 import html
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
@@ -37,6 +43,55 @@ CARD_SCHEME = "card"
 BODY_PX = 15.0
 QUESTION_PX = 20.0
 ZOOM_STEPS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)
+
+MathFn = Callable[[str, bool], str]
+
+
+@dataclass(frozen=True)
+class CardMarkup:
+    """Card Markdown to safe HTML for one pane: its language, and formulas drawn at the
+    question's or the body's size (or as TeX source until their images are ready)."""
+
+    lang: str
+    question_math: MathFn
+    body_math: MathFn
+
+    def question(self, text: str) -> str:
+        return f"<div class='question'>{to_html(text, self.question_math)}</div>"
+
+    def block(self, text: str) -> str:
+        return to_html(text, self.body_math)
+
+    def inline(self, text: str) -> str:
+        return to_inline_html(text, self.body_math)
+
+
+#: A page: HTML built from card text through a ``CardMarkup`` (and escaped text of ours).
+Page = Callable[[CardMarkup], str]
+
+
+def card_link(card: Card, markup: CardMarkup) -> str:
+    """A ``card:`` link showing ``card``'s question on one line."""
+    return (f"<a href='{CARD_SCHEME}:{html.escape(card.id, quote=True)}'>"
+            f"{markup.inline(card.question.get(markup.lang))}</a>")
+
+
+def card_page(markup: CardMarkup, card: Card, revealed: bool, follow_ups: list[Card],
+              between: str = "", mode: str | None = None) -> str:
+    """The question, then (``revealed``) the answer and the follow-up links; ``between`` is
+    HTML of ours shown between the question and the answer. The labels are in ``mode``'s
+    language (by default the pane's)."""
+    lang = markup.lang
+    mode = mode or ("en" if lang == "en" else "ko")
+    parts = [f"<p class='label'>{tr('question', mode)}</p>",
+             markup.question(card.question.get(lang)), between]
+    if revealed:
+        parts += ["<hr>", f"<p class='label'>{tr('answer', mode)}</p>",
+                  markup.block(card.answer.get(lang))]
+        if follow_ups:
+            items = "".join(f"<li>{card_link(c, markup)}</li>" for c in follow_ups)
+            parts += [f"<p class='label'>{tr('follow_ups', mode)}</p><ul>{items}</ul>"]
+    return "".join(parts)
 
 
 class CardPane(QTextBrowser):
@@ -89,6 +144,7 @@ class CardView(QWidget):
         self.card: Card | None = None
         self.revealed = False
         self.follow_ups: list[Card] = []
+        self._page: Page | None = None
         self._pending: dict[tuple[str, bool, MathStyle], None] = {}  # formulas to render
 
     def _make_pane(self) -> CardPane:
@@ -113,6 +169,16 @@ class CardView(QWidget):
     def show_card(self, card: Card | None, revealed: bool = False,
                   follow_ups: list[Card] | None = None) -> None:
         self.card, self.revealed, self.follow_ups = card, revealed, follow_ups or []
+        ups = self.follow_ups
+        self.show_page(None if card is None else
+                       lambda markup: card_page(markup, card, revealed, ups))
+
+    def show_page(self, page: Page | None, mode: str | None = None) -> None:
+        """Show a page built from card text (rendered again on a language, zoom or theme
+        change, and once formula images are ready), in the panes of ``mode`` when given;
+        None clears the panes."""
+        self._page = page
+        self.mode = mode or self.mode
         self._render()
 
     def html(self, lang: str) -> str:
@@ -128,9 +194,9 @@ class CardView(QWidget):
             visible = self.mode in (lang, "both")
             pane.setVisible(visible)
             pane.document().setDefaultStyleSheet(_style_sheet(palette, self.zoom))
-            if visible and self.card is not None:
-                pane.setHtml(self._card_html(lang, palette))
-            elif self.card is None:
+            if visible and self._page is not None:
+                pane.setHtml(self._page(self._markup(lang, palette)))
+            elif self._page is None:
                 pane.clear()
         if self._pending:
             QTimer.singleShot(0, self._render_pending_math)
@@ -158,13 +224,11 @@ class CardView(QWidget):
                          descent_px=round(metrics.descent(), 1),
                          x_height_px=round(metrics.xHeight(), 1), color=palette.text)
 
-    def _card_html(self, lang: str, palette: Colors) -> str:
-        assert self.card is not None
-        mode = "en" if lang == "en" else "ko"
+    def _markup(self, lang: str, palette: Colors) -> CardMarkup:
         question_style = self._math_style(QUESTION_PX * self.zoom, palette)
         body_style = self._math_style(BODY_PX * self.zoom, palette)
 
-        def math_in(style: MathStyle):  # type: ignore[no-untyped-def]
+        def math_in(style: MathStyle) -> MathFn:
             def math(tex: str, display: bool) -> str:
                 cached = self.math.cached_html(tex, display, style)
                 if cached is None:
@@ -173,19 +237,7 @@ class CardView(QWidget):
                 return cached
             return math
 
-        question = to_html(self.card.question.get(lang), math_in(question_style))
-        parts = [f"<p class='label'>{tr('question', mode)}</p>",
-                 f"<div class='question'>{question}</div>"]
-        if self.revealed:
-            parts += ["<hr>", f"<p class='label'>{tr('answer', mode)}</p>",
-                      to_html(self.card.answer.get(lang), math_in(body_style))]
-            if self.follow_ups:
-                items = "".join(
-                    f"<li><a href='{CARD_SCHEME}:{html.escape(card.id, quote=True)}'>"
-                    f"{to_inline_html(card.question.get(lang), math_in(body_style))}</a></li>"
-                    for card in self.follow_ups)
-                parts += [f"<p class='label'>{tr('follow_ups', mode)}</p><ul>{items}</ul>"]
-        return "".join(parts)
+        return CardMarkup(lang, math_in(question_style), math_in(body_style))
 
 
 def _style_sheet(palette: Colors, zoom: float) -> str:

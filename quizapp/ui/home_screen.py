@@ -1,4 +1,5 @@
-"""The home screen: decks with today's new / learning / due counts, and a Study button."""
+"""The home screen: decks with today's new / learning / due counts, a Study button, and the
+quiz and mock-interview buttons."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ class HomeScreen(QWidget):
 
     study_requested = Signal(str)
     language_toggled = Signal()
+    quiz_requested = Signal()
+    interview_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +78,16 @@ class HomeScreen(QWidget):
         self.study_button.setMinimumHeight(40)
         self.study_button.setStyleSheet("font-size: 15px; font-weight: 600;")
         self.study_button.clicked.connect(self._study_selected)
+        self.quiz_button = QPushButton()
+        self.quiz_button.clicked.connect(self.quiz_requested.emit)
+        self.interview_button = QPushButton()
+        self.interview_button.clicked.connect(self.interview_requested.emit)
+        actions = QHBoxLayout()
+        actions.addWidget(self.study_button, 2)
+        for button in (self.quiz_button, self.interview_button):
+            button.setMinimumHeight(40)
+            button.setStyleSheet("font-size: 14px;")
+            actions.addWidget(button, 1)
         self.hint = QLabel()
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
@@ -83,9 +96,10 @@ class HomeScreen(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.warning_box)
         layout.addWidget(self.decks, 1)
-        layout.addWidget(self.study_button)
+        layout.addLayout(actions)
         layout.addWidget(self.hint)
-        for button in (self.lang_button, self.details_button, self.study_button):
+        for button in (self.lang_button, self.details_button, self.study_button,
+                       self.quiz_button, self.interview_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
     def show_library(self, library: Library, total: Counts, counts: dict[str, Counts],
@@ -137,6 +151,8 @@ class HomeScreen(QWidget):
         self.title.setText(tr("app_title", mode))
         self.lang_button.setText(f"{tr('language', mode)}: {tr('lang_' + mode, mode)} (L)")
         self.study_button.setText(f"{tr('study', mode)}  (Enter)")
+        self.quiz_button.setText(f"{tr('quiz', mode)}  (Q)")
+        self.interview_button.setText(f"{tr('interview', mode)}  (I)")
         self.hint.setText(tr("study_hint", mode))
         self.details_button.setText(tr("details", mode))
         self.decks.setHeaderLabels([tr("decks", mode), tr("new", mode), tr("learning", mode),

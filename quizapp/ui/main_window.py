@@ -1,6 +1,7 @@
-"""The main window: the menu bar, the home and review screens, and the windows it opens
-(demos, the demo gallery, help). It owns the library, the progress store and the user's view
-settings (language, theme, card zoom, window sizes), which it keeps in the database."""
+"""The main window: the menu bar, the home, review, quiz and mock-interview screens, and the
+windows it opens (demos, the demo gallery, help, the rehearsals' setup dialogs). It owns the
+library, the progress store and the user's view settings (language, theme, card zoom, window
+sizes), which it keeps in the database."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QLabel,
     QMainWindow,
     QStackedWidget,
@@ -32,6 +34,7 @@ from quizapp.store.backups import (
     prune,
     restore,
 )
+from quizapp.store.rehearsals import RehearsalLog
 from quizapp.study import (
     StudySession,
     StudySettings,
@@ -42,13 +45,21 @@ from quizapp.study import (
     today_counts,
     utc_now,
 )
+from quizapp.study.interview import Interview, InterviewConfig
+from quizapp.study.quiz import QuizConfig, QuizRound
 from quizapp.ui.card_view import ZOOM_STEPS
 from quizapp.ui.content_watcher import ContentWatcher
 from quizapp.ui.errors import user_message
 from quizapp.ui.help_dialogs import about_html, shortcuts_html, show_and_focus, show_text_dialog
 from quizapp.ui.home_screen import HomeScreen
+from quizapp.ui.interview_screen import (
+    InterviewScreen,
+    InterviewSetupDialog,
+    PastInterviewsDialog,
+)
 from quizapp.ui.math_images import MathImages
 from quizapp.ui.menu_bar import MenuBar
+from quizapp.ui.quiz_screen import QuizScreen, QuizSetupDialog
 from quizapp.ui.review_screen import ReviewScreen
 from quizapp.ui.shortcuts import letter_shortcuts
 from quizapp.ui.strings import LANGUAGE_MODES, next_mode, tr
@@ -75,11 +86,14 @@ class MainWindow(QMainWindow):
         zoom = store.get_setting(ZOOM_SETTING, 1.0)
         self.zoom = zoom if zoom in ZOOM_STEPS else 1.0
 
+        math_images = MathImages(cache_dir / "math")
         self.home = HomeScreen()
-        self.review = ReviewScreen(MathImages(cache_dir / "math"))
+        self.review = ReviewScreen(math_images)
+        self.quiz = QuizScreen(math_images)
+        self.interview = InterviewScreen(math_images)
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.home)
-        self.stack.addWidget(self.review)
+        for screen in (self.home, self.review, self.quiz, self.interview):
+            self.stack.addWidget(screen)
         # One place where problems the user must act on are shown (a full disk, a read-only
         # file): in words, until the next write succeeds.
         self.problem_banner = QLabel()
@@ -98,6 +112,14 @@ class MainWindow(QMainWindow):
         self.review.back_requested.connect(self.show_home)
         self.review.demo_requested.connect(self.open_card_demo)
         self.review.problem.connect(self.show_problem)
+        self.home.quiz_requested.connect(self.open_quiz_setup)
+        self.home.interview_requested.connect(self.open_interview_setup)
+        for rehearsal in (self.quiz, self.interview):
+            rehearsal.back_requested.connect(self.show_home)
+            rehearsal.problem.connect(self.show_problem)
+        self.quiz.again_requested.connect(self.open_quiz_setup)
+        self.interview.again_requested.connect(self.open_interview_setup)
+        self.rehearsal_dialog: QDialog | None = None  # a quiz or interview setup, past interviews
         self.demo_windows: list[QWidget] = []
         self.card_demo: QWidget | None = None  # the demo window opened from a card (one)
         self.gallery: QWidget | None = None
@@ -110,13 +132,14 @@ class MainWindow(QMainWindow):
         self._build_menus()
         shortcuts = letter_shortcuts()
         for letter, action in (("l", self.toggle_language), ("d", self.open_current_demo),
-                               ("g", self.open_gallery), ("s", self.open_statistics),
-                               ("e", self.edit_current_card)):
+                               ("g", self.open_gallery), ("t", self.open_statistics),
+                               ("e", self.edit_current_card), ("q", self.open_quiz_setup),
+                               ("i", self.open_interview_setup)):
             shortcuts.register(self, letter, action)
         style_hints = QApplication.styleHints()
         style_hints.colorSchemeChanged.connect(lambda *_: self._follow_system_theme())
 
-        self.review.card_view.set_zoom(self.zoom)
+        self._apply_zoom()
         self._apply_theme()
         self._apply_mode()
         self._restore_geometry()
@@ -134,6 +157,9 @@ class MainWindow(QMainWindow):
         menus.separator("menu_file")
         add("menu_file", "quit", self.close, keys=(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
         add("menu_study", "study_all", lambda: self.open_study(""))
+        add("menu_study", "quiz_menu", self.open_quiz_setup, letter="Q")
+        add("menu_study", "interview_menu", self.open_interview_setup, letter="I")
+        add("menu_study", "past_interviews", self.open_past_interviews)
         add("menu_study", "back_home", self.show_home)
         menus.separator("menu_study")
         add("menu_study", "undo", self.review.undo, keys=(QKeySequence.StandardKey.Undo,))
@@ -152,7 +178,7 @@ class MainWindow(QMainWindow):
         menus.add_theme_choices("menu_view", self.set_theme)
         add("menu_tools", "open_demo", self.open_current_demo, letter="D")
         add("menu_tools", "demo_gallery", self.open_gallery, letter="G")
-        add("menu_tools", "statistics", self.open_statistics, letter="S")
+        add("menu_tools", "statistics", self.open_statistics, letter="T")
         menus.separator("menu_tools")
         add("menu_tools", "settings", self.open_settings,
             keys=("Ctrl+,", QKeySequence.StandardKey.Preferences))
@@ -175,6 +201,64 @@ class MainWindow(QMainWindow):
         session = StudySession(self.library, self.store, deck.id if deck else None, tag=tag)
         self.stack.setCurrentWidget(self.review)
         self.review.start(session)
+
+    # -- quiz and mock interview ------------------------------------------------------------
+
+    def open_quiz_setup(self) -> QDialog:
+        """Q: the quiz setup; Start begins a round on the quiz screen."""
+        dialog = QuizSetupDialog(self.library, self.mode, self)
+        dialog.chosen.connect(self.start_quiz)
+        return self._open_rehearsal_dialog(dialog)
+
+    def open_interview_setup(self) -> QDialog:
+        """I: the mock-interview setup; Start begins the interview."""
+        dialog = InterviewSetupDialog(self.library, self.mode, self)
+        dialog.chosen.connect(self.start_interview)
+        return self._open_rehearsal_dialog(dialog)
+
+    def open_past_interviews(self) -> QDialog:
+        """Study → Past interviews: every interview, finished or not; Enter shows its report."""
+        dialog = PastInterviewsDialog(RehearsalLog(self.store).interviews(), self.mode, self)
+        dialog.report_requested.connect(self.show_interview_report)
+        return self._open_rehearsal_dialog(dialog)
+
+    def start_quiz(self, config: QuizConfig) -> None:
+        try:
+            quiz = QuizRound(self.library, self.store, config)
+        except UserError as err:  # the round could not be written: say why, stay here
+            self.show_problem(user_message(err, self.mode))
+            return
+        self.show_problem("")
+        self.stack.setCurrentWidget(self.quiz)
+        self.quiz.start(quiz)
+
+    def start_interview(self, config: InterviewConfig) -> None:
+        try:
+            interview = Interview(self.library, self.store, config)
+        except UserError as err:
+            self.show_problem(user_message(err, self.mode))
+            return
+        self.show_problem("")
+        self.stack.setCurrentWidget(self.interview)
+        self.interview.start(interview)
+
+    def show_interview_report(self, interview_id: int) -> None:
+        self.stack.setCurrentWidget(self.interview)
+        self.interview.show_report(self.library, self.store, interview_id)
+
+    def _open_rehearsal_dialog(self, dialog: QDialog) -> QDialog:
+        if self.rehearsal_dialog is not None:
+            self.rehearsal_dialog.close()
+        self.rehearsal_dialog = dialog
+        letter_shortcuts().register(dialog, "l", self.toggle_language)
+        dialog.finished.connect(lambda *_: self._rehearsal_dialog_closed(dialog))
+        show_and_focus(dialog)
+        return dialog
+
+    def _rehearsal_dialog_closed(self, dialog: QDialog) -> None:
+        if self.rehearsal_dialog is dialog:
+            self.rehearsal_dialog = None
+        self.activateWindow()  # the keys come back to the screen
 
     def check_demo_links(self) -> None:
         """Validate every card's demo preset as ``check`` does; bad links are dropped and
@@ -417,6 +501,8 @@ class MainWindow(QMainWindow):
             self.open_gallery()
         if self.statistics is not None:
             self.open_statistics()
+        if self.rehearsal_dialog is not None:
+            self.rehearsal_dialog.set_mode(self.mode)  # type: ignore[attr-defined]
         self._save_setting(LANGUAGE_SETTING, self.mode)
 
     def set_zoom(self, direction: int) -> None:
@@ -425,8 +511,12 @@ class MainWindow(QMainWindow):
         index = (ZOOM_STEPS.index(1.0) if direction == 0
                  else max(0, min(len(ZOOM_STEPS) - 1, index + direction)))
         self.zoom = ZOOM_STEPS[index]
-        self.review.card_view.set_zoom(self.zoom)
+        self._apply_zoom()
         self._save_setting(ZOOM_SETTING, self.zoom)
+
+    def _apply_zoom(self) -> None:
+        for screen in (self.review, self.quiz, self.interview):
+            screen.card_view.set_zoom(self.zoom)
 
     def set_theme(self, theme: str) -> None:
         self.theme = theme
@@ -446,14 +536,14 @@ class MainWindow(QMainWindow):
             f"background: {palette.problem_bg}; color: {palette.problem_text}; padding: 8px; "
             f"border: 1px solid {palette.problem_border}; border-radius: 4px;")
         self.menus.check_theme(self.theme)
-        self.home.restyle()
-        self.review.restyle()
+        for screen in (self.home, self.review, self.quiz, self.interview):
+            screen.restyle()
 
     def _apply_mode(self) -> None:
         self.setWindowTitle(tr("app_title", self.mode))
         self.menus.retranslate(self.mode)
-        self.home.set_mode(self.mode)
-        self.review.set_mode(self.mode)
+        for screen in (self.home, self.review, self.quiz, self.interview):
+            screen.set_mode(self.mode)
 
     def show_problem(self, text: str) -> None:
         """Show ``text`` in the problem banner ("" hides it)."""
@@ -518,7 +608,8 @@ class MainWindow(QMainWindow):
                 prune(backup_folder(self.store.path), utc_now())
         except UserError as err:
             print(f"warning: no backup made: {err}", file=sys.stderr)
-        for window in [*self.demo_windows, self.gallery, self.statistics]:
+        for window in [*self.demo_windows, self.gallery, self.statistics,
+                       self.rehearsal_dialog]:
             if window is not None:
                 window.close()
         super().closeEvent(event)

@@ -35,18 +35,27 @@ class Colors:
     problem_text: str
     problem_border: str
     grades: tuple[str, str, str, str]  # Again, Hard, Good, Easy
+    right: str  # a right answer, the countdown in time
+    wrong: str  # a wrong answer, a missed concept, overtime
+    right_bg: str
+    wrong_bg: str
+    mark_bg: str  # the words of a typed answer that named a concept
 
 
 LIGHT = Colors(dark=False, text="#1f2328", muted="#57606a", code_bg="#eef1f4",
                pre_bg="#f6f8fa", border="#d0d7de", link="#0969da", new="#0969da",
                learning="#cf222e", due="#1a7f37", notice_bg="#f6f8fa", problem_bg="#ffebe9",
                problem_text="#82071e", problem_border="#cf222e",
-               grades=("#cf222e", "#9a6700", "#1a7f37", "#0969da"))
+               grades=("#cf222e", "#9a6700", "#1a7f37", "#0969da"),
+               right="#1a7f37", wrong="#cf222e", right_bg="#dafbe1", wrong_bg="#ffebe9",
+               mark_bg="#fff1a8")
 DARK = Colors(dark=True, text="#e6edf3", muted="#9198a1", code_bg="#2d333b", pre_bg="#22272e",
               border="#444c56", link="#58a6ff", new="#58a6ff", learning="#ff7b72",
               due="#3fb950", notice_bg="#22272e", problem_bg="#3c1618",
               problem_text="#ffdcd7", problem_border="#f85149",
-              grades=("#ff7b72", "#d29922", "#3fb950", "#58a6ff"))
+              grades=("#ff7b72", "#d29922", "#3fb950", "#58a6ff"),
+              right="#3fb950", wrong="#ff7b72", right_bg="#1b3a24", wrong_bg="#3c1618",
+              mark_bg="#5a4b12")
 
 _current = LIGHT
 

@@ -73,6 +73,7 @@ def test_a_killed_interview_keeps_every_answer_given(store: ProgressStore) -> No
     log = RehearsalLog(store)
     [row] = log.interviews()
     assert row["answers"] == 3 and row["finished_at"] is None
+    assert row["mean_score"] == pytest.approx((1 + 0 + 2 / 3) / 3)  # self-grades count
     report = interview_report(LIBRARY, store, row["id"])
     assert [a.self_grade for a in report.answers] == [4, 1, 3]
     assert report.overtime == 3  # 150 s against the default 120 s

@@ -44,6 +44,15 @@ def test_questions_are_replayable_from_the_seed_and_shuffled() -> None:
 def test_tags_select_cards_across_decks() -> None:
     cards = eligible_cards(LIBRARY, tags=("dropout",))
     assert cards and all("dropout" in c.tags for c in cards)
+    assert len({c.deck for c in cards}) > 1
+
+
+def test_a_tag_narrows_the_chosen_decks() -> None:
+    """Decks and tags are two filters (each: none = all); a tag never adds other decks."""
+    deck = eligible_cards(LIBRARY, decks=("regularization",))
+    both = eligible_cards(LIBRARY, decks=("regularization",), tags=("dropout",))
+    assert both and {c.id for c in both} < {c.id for c in deck}
+    assert all(c.deck == "regularization" and "dropout" in c.tags for c in both)
 
 
 def test_every_answer_is_on_disk_before_the_next_question(store: ProgressStore,

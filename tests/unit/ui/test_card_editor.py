@@ -67,7 +67,8 @@ def test_ctrl_n_writes_a_new_card_into_the_library(qtbot: QtBot, window: MainWin
     editor = editor_open()
     assert editor.windowTitle() == "New card…" and not editor.card_id.isReadOnly()
     editor.deck.setCurrentIndex(editor.deck.findData("beta"))
-    texts = {("question", "ko"): "레이블 스무딩이란?", ("answer", "ko"): "정답 확률을 1보다 낮춘다.",
+    texts = {("question", "ko"): "레이블 스무딩이란?",
+             ("answer", "ko"): "정답 확률을 1보다 낮춘다.",
              ("question", "en"): "What is label smoothing?",
              ("answer", "en"): "Targets of $1-\\epsilon$ instead of 1."}
     for key, text in texts.items():

@@ -34,7 +34,7 @@ def window(qtbot: QtBot, small_content: Path, tmp_path: Path) -> MainWindow:
 
 def test_every_tab_draws_and_the_summary_has_the_figures(qtbot: QtBot,
                                                          window: MainWindow) -> None:
-    qtbot.keyClick(window.home.decks, Qt.Key.Key_S)
+    qtbot.keyClick(window.home.decks, Qt.Key.Key_T)  # T, as in Anki
     stats = window.statistics
     assert stats is not None
     assert "오늘 복습" in stats.summary.text() and "연속" in stats.summary.text()
