@@ -7,7 +7,8 @@
 # Needs ../shared/tools/walk (or WALK=path/to/walk); PY is the Python with the app's
 # dependencies (default .venv/bin/python). Every shot starts from a fresh data folder.
 # review: home, a question, its answer (with formulas), the card's live demo, the demo
-# gallery, the keyboard-shortcut help, statistics and settings after a simulated year of study,
+# gallery, the keyboard-shortcut help, the card editor, statistics and settings after a
+# simulated year of study,
 # and the answer again in the dark theme.
 # rehearsal: the quiz setup, a multiple-choice question with its feedback, the round summary,
 # a typed answer's result, an interview question with its countdown in overtime, an answer
@@ -98,6 +99,10 @@ review() {
   sleep 1
   if [ "$lang" = ko ]; then fit "키보드 단축키"; else fit "Keyboard shortcuts"; fi
   shot "help-$lang"
+  "$WALK" key Escape e                 # edit the card on screen
+  sleep 3
+  if [ "$lang" = ko ]; then fit "카드 편집"; else fit "Edit card"; fi
+  shot "editor-$lang"
   "$WALK" key Escape
 
   HISTORY=1 fresh "ui_language=\"$lang\"" 'theme="light"'
