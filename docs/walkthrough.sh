@@ -19,7 +19,7 @@ PART=${1:-all}
 WALK=${WALK:-../shared/tools/walk}
 PY=${PY:-.venv/bin/python}
 export WALK_DIR=${WALK_DIR:-/tmp/quizapp-walkthrough}
-export DISPLAY=:99
+export DISPLAY=${WALK_DISPLAY:-:99}  # the walk tool's X server (WALK_DISPLAY for a copy on another)
 OUT=docs/screenshots
 mkdir -p "$OUT"
 
