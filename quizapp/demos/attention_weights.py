@@ -139,7 +139,8 @@ class AttentionWeights(Demo):
               high=0.1, log=True),
         Param("seed", Text("시드", "Seed"), "int", 0, low=0, high=99),
     )
-    steps = 300
+    unit = Text("스텝", "step")
+    steps = 301  # steps 0 .. 300: the map has settled on the pattern
 
     def frames(self, values: Values) -> Iterator[Frame]:
         length, seed = int(values["seq_len"]), int(values["seed"])
@@ -159,6 +160,7 @@ class AttentionWeights(Demo):
             accuracy.append(float((logits.argmax(axis=-1) == probe[:, source]).mean()))
             on_target.append(float(mean_map[queries, source].mean()))
             yield {
+                "t": step,
                 "step": step,
                 "map": mean_map,
                 "head_maps": heads_map,
@@ -228,7 +230,9 @@ class AttentionWeights(Demo):
         acc_ax.set_xlabel(tr(lang, "스텝 (Adam)", "step (Adam)"))
         legend = acc_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize=7.5)
         acc_ax.grid(alpha=0.3)
-        fit_x = [PresetLimits(ax, "x", (0, self.steps), jump=2.0) for ax in (loss_ax, acc_ax)]
+        # the whole run (steps 0 .. steps - 1); grows in jumps past it
+        fit_x = [PresetLimits(ax, "x", (0, self.steps - 1), jump=2.0)
+                 for ax in (loss_ax, acc_ax)]
         fit_loss = PresetLimits(loss_ax, "y", (0.01, 4.0), log=True, floor=1e-6)
         setting = {"learned": tr(lang, "학습 위치 임베딩", "learned positions"),
                    "sinusoidal": tr(lang, "사인파 위치 인코딩", "sinusoidal positions"),

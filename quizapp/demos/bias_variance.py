@@ -11,6 +11,9 @@ validation inputs:
                           bias^2                    variance
 
 so the validation error is the sum of the three (up to sampling error of the fresh noise).
+The progress panel (progress ``t`` is the number of training sets so far) shows the shown
+degree's validation error of every single fit, their running mean (the validation error above)
+and bias^2 + variance + noise^2 as the sets accumulate.
 With k sets, the variance is the unbiased (ddof = 1) spread of the k fits, and bias^2 is the
 squared miss of their average minus variance / k: the average of k fits still carries
 variance / k of scatter, which would otherwise show up as bias at high degrees. The two
@@ -23,12 +26,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
+from matplotlib.ticker import LogFormatter
 from numpy.polynomial import legendre
 
 from quizapp.content.model import Text
 from quizapp.demos._classical import info_text
 from quizapp.demos._networks import draw_order
-from quizapp.demos.base import Demo, Frame, Param, Update, Values, tr
+from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values, tr
 from quizapp.demos.plotting import BLUE, GREY, ORANGE, PURPLE, RED, FitLimits
 
 if TYPE_CHECKING:
@@ -64,24 +68,39 @@ def fit_all_degrees(x: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
     return [np.linalg.lstsq(basis[:, :d + 1], y, rcond=None)[0] for d in range(MAX_DEGREE + 1)]
 
 
+class PlainLogFormatter(LogFormatter):
+    """matplotlib's ``LogFormatter``, which labels minor ticks only while the axis spans few
+    decades, writing 0.3 rather than 3e−01."""
+
+    def _num_to_string(self, x: float, vmin: float, vmax: float) -> str:
+        return f"{x:g}"
+
+
 class BiasVariance(Demo):
     id = "bias-variance"
     title = Text("편향-분산 트레이드오프: 다항 회귀의 차수",
                  "Bias-variance trade-off: the degree of a polynomial fit")
     notice = Text(
-        "프레임마다 새 훈련 세트를 뽑아 0~12차 다항식을 모두 최소제곱으로 맞춥니다. 차수를 "
-        "올리면 훈련 오차는 계속 줄지만, 검증 오차는 중간 차수에서 최저를 찍고 다시 오르는 "
-        "U자입니다. 검증 오차 ≈ 편향² + 분산 + 잡음²: 낮은 차수는 평균 적합(굵은 선)이 참 "
-        "함수를 벗어나는 편향이 크고, 높은 차수는 훈련 세트마다 적합(가는 선)이 크게 흩어지는 "
-        "분산이 큽니다. 차수를 1이나 12로 바꿔 보세요. 훈련 샘플을 늘리면 분산이 줄어 최적 "
-        "차수가 높아지고, 잡음 σ²는 어떤 차수로도 줄지 않는 바닥입니다.",
-        "Every frame draws a new training set and fits polynomials of every degree 0-12 by "
-        "least squares. Training error keeps falling with the degree, but validation error is "
-        "U-shaped: lowest at an intermediate degree, rising again after it. Validation error ≈ "
-        "bias² + variance + noise²: at low degree the average fit (thick line) misses the true "
-        "function (bias); at high degree the fits from different training sets (thin lines) "
-        "spread widely (variance). Try degree 1 and 12. More training samples shrink the "
-        "variance and move the best degree up; the noise σ² is a floor no degree removes.",
+        "프레임마다 새 훈련 세트 10개를 뽑아 각각에 0~12차 다항식을 모두 최소제곱으로 "
+        "맞춥니다(끝까지 400개). 차수를 올리면 훈련 오차는 계속 줄지만, 검증 오차는 중간 "
+        "차수에서 최저를 찍고 다시 오르는 U자입니다. 검증 오차 ≈ 편향² + 분산 + 잡음²: 낮은 "
+        "차수는 평균 적합(굵은 선)이 참 함수를 벗어나는 편향이 크고, 높은 차수는 훈련 세트마다 "
+        "적합(가는 선)이 크게 흩어지는 분산이 큽니다. 왼쪽 아래: 훈련 세트마다 적합이 달라 검증 "
+        "오차도 다르고(점), 그 평균이 검증 오차이며, 편향² + 분산 + σ²(점선)은 세트가 쌓이는 "
+        "내내 그 2 % 안에 있습니다. 차수를 1이나 12로 바꿔 보세요: 12차에서는 드문 엉뚱한 "
+        "적합(하나는 200, 절반은 0.72 아래)이 평균을 2.5로 끌어올립니다. 훈련 샘플을 늘리면 "
+        "분산이 줄어 최적 차수가 높아지고, 잡음 σ²는 어떤 차수로도 줄지 않는 바닥입니다.",
+        "Every frame draws 10 new training sets and fits polynomials of every degree 0-12 to "
+        "each by least squares (400 sets by the end). Training error keeps falling with the "
+        "degree, but validation error is U-shaped: lowest at an intermediate degree, rising "
+        "again after it. Validation error ≈ bias² + variance + noise²: at low degree the average "
+        "fit (thick line) misses the true function (bias); at high degree the fits from "
+        "different training sets (thin lines) spread widely (variance). Bottom left: every "
+        "training set gives its own fit with its own validation error (dots); their mean is the "
+        "validation error, and bias² + variance + σ² (dashed) stays within 2 % of it as the sets "
+        "accumulate. Try degree 1 and 12: at 12 rare wild fits (one reaches 200 while half stay "
+        "below 0.72) pull the mean up to 2.5. More training samples shrink the variance and move "
+        "the best degree up; the noise σ² is a floor no degree removes.",
     )
     params = (
         Param("degree", Text("보여 줄 차수", "Degree shown"), "int", 3, low=0, high=MAX_DEGREE),
@@ -91,7 +110,8 @@ class BiasVariance(Demo):
               high=100),
         Param("seed", Text("시드", "Seed"), "int", 0, low=0, high=99),
     )
-    steps = FRAMES
+    unit = Text("훈련 세트", "training set")
+    steps = FRAMES  # 400 training sets: the estimates have settled
 
     def frames(self, values: Values) -> Iterator[Frame]:
         gen = np.random.default_rng(values["seed"])
@@ -108,6 +128,8 @@ class BiasVariance(Demo):
         # the shown degree's curve on GRID, one row per training set; their running sum
         fits = np.full((FRAMES * SETS_PER_FRAME, len(GRID)), np.nan)
         fit_sum = np.zeros(len(GRID))
+        per_set = np.full(FRAMES * SETS_PER_FRAME, np.nan)  # the shown degree's val. error
+        decomposed = Trace(FRAMES, 2)  # sets so far, bias^2 + variance + noise^2 (shown degree)
         k = 0
         for _ in range(FRAMES):
             for _ in range(SETS_PER_FRAME):
@@ -120,6 +142,7 @@ class BiasVariance(Demo):
                     pred_sum[d] += pred
                     pred_sq_sum[d] += pred**2
                     if d == shown:
+                        per_set[k] = np.mean((pred - y_val) ** 2)
                         fits[k] = grid_basis[:, :d + 1] @ coef
                         fit_sum += fits[k]
                 k += 1
@@ -127,17 +150,22 @@ class BiasVariance(Demo):
             miss2 = ((mean_pred - truth(x_val)) ** 2).mean(axis=1)
             spread = pred_sq_sum / k - mean_pred**2  # ddof = 0, per validation input
             variance = np.maximum(spread, 0.0).mean(axis=1) * k / (k - 1)
+            bias2 = miss2 - variance / k
+            decomposed.append(k, bias2[shown] + variance[shown] + noise**2)
             yield {
+                "t": k,
                 "k": k,
                 "degrees": degrees,
                 "train": train_sum / k,
                 "val": val_sum / k,
-                "bias2": miss2 - variance / k,
+                "bias2": bias2,
                 "variance": variance,
                 "noise2": noise**2,
                 "degree": shown,
                 "fits": fits[max(0, k - SHOWN_FITS):k],
                 "mean_fit": fit_sum / k,
+                "per_set": per_set[:k],
+                "decomposed": decomposed.view(),
                 "last_set": (x, y),
                 "diverged": False,
             }
@@ -145,7 +173,9 @@ class BiasVariance(Demo):
     def draw(self, figure: Figure, values: Values, lang: str) -> Update:
         from matplotlib.collections import LineCollection
 
-        err_ax, fit_ax = figure.subplots(1, 2, width_ratios=(1.1, 1))
+        grid = figure.add_gridspec(2, 2, width_ratios=(1.1, 1), height_ratios=(1.45, 1))
+        err_ax, sets_ax = figure.add_subplot(grid[0, 0]), figure.add_subplot(grid[1, 0])
+        fit_ax = figure.add_subplot(grid[:, 1])
         shown = values["degree"]
         err_ax.set_yscale("log")
         err_ax.set_xlim(-0.3, MAX_DEGREE + 0.3)
@@ -172,6 +202,28 @@ class BiasVariance(Demo):
         err_legend = err_ax.legend(loc="upper center", fontsize=8, ncol=2)
         err_y = FitLimits(err_ax, "y", slack=0.5)
 
+        # -- the progress: every training set's fit, and their running mean ------------------
+        sets_ax.set_yscale("log")
+        sets_ax.yaxis.set_major_formatter(PlainLogFormatter())
+        sets_ax.yaxis.set_minor_formatter(PlainLogFormatter(labelOnlyBase=False))
+        sets_ax.set_xlim(0, FRAMES * SETS_PER_FRAME)  # the whole run
+        sets_ax.set_xlabel(tr(lang, "훈련 세트 (지금까지 뽑은 수)", "training sets drawn so far"))
+        sets_ax.set_ylabel(tr(lang, "검증 오차 (로그)", "validation error (log)"))
+        sets_ax.grid(alpha=0.3, which="both")
+        (set_dots,) = sets_ax.plot([], [], "o", color=PURPLE, ms=2.2, alpha=0.35,
+                                   label=tr(lang, "훈련 세트 하나의 적합",
+                                            "one training set's fit"))
+        (running,) = sets_ax.plot([], [], color=RED, lw=2.2,
+                                  label=tr(lang, "평균 = 검증 오차", "mean = validation error"))
+        (decomposed,) = sets_ax.plot([], [], "--", color="black", lw=1.2,
+                                     label=tr(lang, "편향² + 분산 + σ²", "bias² + variance + σ²"))
+        # above the panel, as its title, so that no fit's dot hides behind it
+        sets_ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=7.5, ncol=3,
+                       title=tr(lang, f"{shown}차: 훈련 세트마다 다른 적합, 다른 검증 오차",
+                                f"Degree {shown}: each training set's fit has its own error"),
+                       title_fontsize=10, frameon=False, borderaxespad=0.2)
+        sets_y = FitLimits(sets_ax, "y", slack=0.5)
+
         fit_ax.set_xlim(-1.0, 1.0)
         fit_ax.set_ylim(-2.3, 2.3)
         fit_ax.set_xlabel("x")
@@ -194,7 +246,8 @@ class BiasVariance(Demo):
         info = info_text(fit_ax, 0.98, 0.97, ha="right")
 
         changed = draw_order([train_line, val_line, bias_line, var_line, noise_line, best_dot,
-                              err_title, err_legend, spread, mean_line, points, info])
+                              err_title, err_legend, set_dots, running, decomposed, spread,
+                              mean_line, points, info])
 
         def update(frame: Frame) -> list[Artist]:
             degrees = frame["degrees"]
@@ -209,6 +262,12 @@ class BiasVariance(Demo):
             err_title.set_text(tr(lang, f"훈련 세트 {frame['k']}개 평균 — 검증 최저: {best}차",
                                   f"Averaged over {frame['k']} training sets — best: "
                                   f"degree {best}"))
+            per_set = frame["per_set"]
+            ks = np.arange(1, len(per_set) + 1)
+            set_dots.set_data(ks, per_set)
+            running.set_data(ks, np.cumsum(per_set) / ks)
+            decomposed.set_data(*frame["decomposed"].T)
+            sets_y.show(float(per_set.min()) / 1.3, float(per_set.max()) * 2.5)
             spread.set_segments([np.column_stack([GRID, f]) for f in frame["fits"]])
             mean_line.set_data(GRID, frame["mean_fit"])
             points.set_data(*frame["last_set"])

@@ -5,6 +5,7 @@ data points; "k-means++": D(x)^2 sampling) with the ``seed`` generator; the data
 (its own seed), so the seed changes only the start. Frame 0 shows the initial centres, then
 every assignment step (points join their nearest centre: the Voronoi cells in the background)
 and update step (each centre moves to the mean of its points), until no point changes cluster.
+Progress is counted in iterations: iteration j's assignment ends at j − ½, its update at j.
 A strip compares the final inertia of RESTARTS further initialisations of each kind, and an
 elbow plot shows the best inertia (of ELBOW_RESTARTS k-means++ runs) for every k up to K_MAX.
 """
@@ -87,7 +88,7 @@ class KMeansDemo(Demo):
         "중심을 자기 점들의 평균으로 옮깁니다. 두 단계 모두 관성(WCSS)을 늘리지 않으므로 곡선은 "
         "단조 감소하고, 몇 번의 반복 만에 어떤 점도 군집을 바꾸지 않는 지점에서 수렴합니다. "
         "하지만 그 지점은 국소 최적일 뿐입니다. 기본 시드의 무작위 초기화는 두 중심이 한 덩어리 "
-        "안에서 시작해 최선보다 관성이 훨씬 큰 해에 멈춥니다. 오른쪽 아래에서 초기화 20번의 "
+        "안에서 시작해 최선보다 관성이 훨씬 큰 해에 멈춥니다. 오른쪽 가운데 띠에서 초기화 20번의 "
         "결과가 갈리는 것을 보고, k-means++로 바꾸거나 시드를 바꿔 보세요. 길쭉한(elongated) "
         "군집이나 크기가 다른(unequal) 군집에서는 최선의 해조차 군집을 잘못 자릅니다(k=3).",
         "The assignment step attaches every point to its nearest centre (the Voronoi cells in "
@@ -95,7 +96,7 @@ class KMeansDemo(Demo):
         "Neither step can raise the inertia (WCSS), so the curve never goes up, and within a "
         "few iterations no point changes cluster: converged. But only to a local optimum: with "
         "the default seed, random initialisation starts two centres inside one blob and stops "
-        "at a much larger inertia than the best. The strip at the lower right shows how 20 "
+        "at a much larger inertia than the best. The strip at the middle right shows how 20 "
         "initialisations end differently; try k-means++ or another seed. On elongated or "
         "unequal clusters (k = 3) even the best solution cuts the clusters wrongly.",
     )
@@ -111,6 +112,7 @@ class KMeansDemo(Demo):
                        Choice("k-means++", Text("k-means++", "k-means++")))),
         Param("seed", Text("초기화 시드", "Initialisation seed"), "int", 2, low=0, high=99),
     )
+    unit = Text("반복", "iteration")
     steps = 2 * MAX_ITER + 2  # the run usually converges, and so ends, long before
 
     def frames(self, values: Values) -> Iterator[Frame]:
@@ -123,7 +125,7 @@ class KMeansDemo(Demo):
         low, high = X.min(axis=0) - 1.0, X.max(axis=0) + 1.0
         gx, gy = np.meshgrid(np.linspace(low[0], high[0], GRID), np.linspace(low[1], high[1], GRID))
         grid = np.column_stack([gx.ravel(), gy.ravel()])
-        inertias = Trace(2 * MAX_ITER + 2, 2)  # half-step, inertia
+        inertias = Trace(2 * MAX_ITER + 2, 2)  # iterations (in half-steps), inertia
         trail = [start]
         common = {"X": X, "k": k, "init": init, "restarts": restarts,
                   "extent": (low[0], high[0], low[1], high[1]), "half_steps": len(steps),
@@ -133,14 +135,16 @@ class KMeansDemo(Demo):
             nearest: np.ndarray = np.argmin(squared_distances(grid, centers), axis=1)
             return nearest.reshape(GRID, GRID)
 
-        yield {**common, "phase": "init", "iteration": 0, "labels": None, "centers": start,
-               "trail": np.array(trail), "cells": cells(start), "inertia": float("nan"),
-               "inertias": inertias.view(), "converged": False}
+        yield {**common, "t": 0.0, "phase": "init", "iteration": 0, "labels": None,
+               "centers": start, "trail": np.array(trail), "cells": cells(start),
+               "inertia": float("nan"), "inertias": inertias.view(), "converged": False}
         for i, step in enumerate(steps, start=1):
-            inertias.append(i, step.inertia)
+            # half-step i: the assignment (odd i) or update of iteration (i + 1) // 2; counted
+            # from i, as the assignment after a converged update still carries its iteration
+            inertias.append(i / 2, step.inertia)
             if step.phase == "update":
                 trail.append(step.centers)
-            yield {**common, "phase": step.phase, "iteration": step.iteration,
+            yield {**common, "t": i / 2, "phase": step.phase, "iteration": (i + 1) // 2,
                    "labels": step.labels, "centers": step.centers, "trail": np.array(trail),
                    "cells": cells(step.centers), "inertia": step.inertia,
                    "inertias": inertias.view(), "converged": step.converged}
@@ -148,6 +152,7 @@ class KMeansDemo(Demo):
     def draw(self, figure: Figure, values: Values, lang: str) -> Update:
         from matplotlib.collections import LineCollection
         from matplotlib.colors import ListedColormap
+        from matplotlib.ticker import MaxNLocator
 
         k = values["n_clusters"]
         colors = np.array([CLUSTER_COLORS[i % len(CLUSTER_COLORS)] for i in range(k)])
@@ -176,8 +181,9 @@ class KMeansDemo(Demo):
                                        label=tr(lang, "갱신 후", "after update"))
         curve_ax.set_title(tr(lang, "이번 실행의 관성 (WCSS): 절대 늘지 않음",
                               "This run's inertia (WCSS): never rises"), fontsize=9.5)
-        curve_ax.set_xlabel(tr(lang, "반 단계 (할당·갱신)", "half-step (assign, update)"),
-                            fontsize=8.5)
+        curve_ax.set_xlabel(tr(lang, "반복 (j번째 할당은 j − ½, 갱신은 j)",
+                               "iteration (assignment j at j − ½, update j at j)"), fontsize=8.5)
+        curve_ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         curve_ax.grid(alpha=0.3)
         curve_ax.tick_params(labelsize=8)
         curve_ax.legend(loc="upper right", fontsize=8)
@@ -222,7 +228,7 @@ class KMeansDemo(Demo):
                               assign_dots, update_dots, curve_info, *restart_dots.values(),
                               *best_counts.values(), current])
 
-        def update(frame: Frame) -> list[Artist]:
+        def update(frame: Frame) -> list[Artist] | None:
             x0, x1, y0, y1 = frame["extent"]
             X = frame["X"]
             regions.set_data(frame["cells"])
@@ -242,8 +248,8 @@ class KMeansDemo(Demo):
                 text = tr(lang, f"초기 중심 ({frame['init']})",
                           f"Initial centres ({frame['init']})")
             elif frame["converged"]:
-                text = tr(lang, f"{iteration}번째 반복에서 수렴: 군집을 바꾼 점이 없음",
-                          f"Converged at iteration {iteration}: no point changed cluster")
+                text = tr(lang, f"수렴: 반복 {iteration}의 할당에서 군집을 바꾼 점이 없음",
+                          f"Converged: iteration {iteration}'s assignment changed no point")
             elif phase == "assign":
                 text = tr(lang, f"반복 {iteration} — 할당: 각 점 → 가장 가까운 중심",
                           f"Iteration {iteration} — assign: each point → nearest centre")
@@ -254,11 +260,11 @@ class KMeansDemo(Demo):
 
             history = frame["inertias"]
             inertia_line.set_data(history[:, 0], history[:, 1])
-            odd = history[:, 0] % 2 == 1  # half-steps 1, 3, ... are assignments
+            odd = history[:, 0] % 1 == 0.5  # assignments end at j − ½
             assign_dots.set_data(history[odd, 0], history[odd, 1])
             update_dots.set_data(history[~odd, 0], history[~odd, 1])
             end, begin = frame["inertia_range"]
-            curve_ax.set_xlim(0.5, max(frame["half_steps"], 2) + 0.5)
+            curve_ax.set_xlim(0.0, max(frame["half_steps"], 2) / 2 + 0.25)
             pad = 0.08 * (begin - end) + 1e-9 * begin
             curve_ax.set_ylim(end - pad, begin + pad)
             inertia = frame["inertia"]
@@ -279,6 +285,7 @@ class KMeansDemo(Demo):
                 current.set_data([inertia], [rows[frame["init"]] + 0.32])
             else:
                 current.set_data([], [])
-            return changed
+            # iteration 0 has no inertia yet: a full redraw (free, it is the first frame)
+            return changed if phase != "init" else None
 
         return update

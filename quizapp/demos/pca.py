@@ -112,7 +112,9 @@ class PcaDemo(Demo):
         Param("n_samples", Text("샘플 수", "Samples"), "int", 200, low=20, high=500),
         Param("seed", Text("시드", "Seed"), "int", 0, low=0, high=99),
     )
-    steps = FRAMES
+    #: a frame is one unit factor s of the sweep (the x-axes show data, components and s)
+    unit = Text("단위 배율 단계", "unit-factor step")
+    steps = FRAMES  # the whole sweep, s from 1 to scale
 
     def frames(self, values: Values) -> Iterator[Frame]:
         base = correlated_gaussian(values["n_samples"], values["correlation"], values["seed"])
@@ -120,11 +122,11 @@ class PcaDemo(Demo):
         standardised = StandardScaler().fit_transform(base)
         std_view = {**analyse(standardised, k), "X": standardised}
         angles = Trace(FRAMES, 3)  # s, PC1 angle raw, PC1 angle standardised
-        for s in np.geomspace(1.0, values["scale"], FRAMES):
+        for count, s in enumerate(np.geomspace(1.0, values["scale"], FRAMES), start=1):
             raw = base * np.array([1.0, s])
             raw_view = {**analyse(raw, k), "X": raw}
             angles.append(s, raw_view["angle"], std_view["angle"])
-            yield {"s": s, "k": k, "views": {"raw": raw_view, "std": std_view},
+            yield {"t": count, "s": s, "k": k, "views": {"raw": raw_view, "std": std_view},
                    "angles": angles.view(), "diverged": False}
 
     def draw(self, figure: Figure, values: Values, lang: str) -> Update:

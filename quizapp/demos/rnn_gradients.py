@@ -155,29 +155,29 @@ class RnnGradients(Demo):
                  "Vanishing and exploding gradients in RNNs, LSTM, gradient clipping")
     notice = Text(
         "과제는 첫 입력의 부호(±1)를 T=40 스텝 뒤에 맞히는 것이라 기울기가 첫 스텝까지 거슬러 "
-        "가야 합니다. 왼쪽(로그 축): RNN은 한 스텝 거슬러 갈 때마다 diag(tanh′)·W_hh를 곱하고 "
-        "ρ=0.8이면 그 노름이 0.8 이하라서, 초기화 때 t=1의 ‖∂L/∂h_t‖가 t=T의 10⁻⁴도 안 "
+        "가야 합니다. 왼쪽(로그 축): RNN은 한 스텝 거슬러 갈 때마다 diag(tanh′)·Wₕₕ를 곱하고 "
+        "ρ=0.8이면 그 노름이 0.8 이하라서, 초기화 때 t=1의 ‖∂L/∂hₜ‖가 t=T의 10⁻⁴도 안 "
         "됩니다(소실). 그래서 RNN의 손실은 클리핑을 하든 안 하든 ln 2 ≈ 0.69(찍기)에 머뭅니다: "
-        "클리핑은 사라진 기울기를 되살리지 못합니다. LSTM의 셀 상태 c_t = f⊙c_{t−1} + i⊙g는 망각 "
+        "클리핑은 사라진 기울기를 되살리지 못합니다. LSTM의 셀 상태 cₜ = f⊙cₜ₋₁ + i⊙g는 망각 "
         "게이트 f(망각 편향 3이면 약 0.95)만 곱해지는 덧셈 경로라 t=1에서도 t=T 기울기의 약 "
         "10분의 1이 남고, 클리핑과 함께 과제를 배웁니다(이 학습률에서 클리핑 없는 LSTM은 ln 2 "
         "근처에 머묾, 잘린 스텝은 일부뿐인데도). 망각 편향을 0으로 하면(f ≈ 0.5) LSTM의 기울기도 "
         "약 10⁻⁹로 사라집니다. ρ=2로 올리면 RNN의 기울기가 과거로 갈수록 약 1000배까지 "
-        "커지고(폭발), 클리핑 없는 RNN의 손실은 ln 2보다 훨씬 위로 튀지만 max_norm으로 자른 RNN은 "
+        "커지고(폭발), 클리핑 없는 RNN의 손실은 ln 2보다 훨씬 위로 튀지만 클리핑한 RNN은 "
         "계속 학습해 과제를 풉니다.",
         "The task is to output the sign (±1) of the first input T = 40 steps later, so the "
         "gradient must reach back to step 1. Left (log axis): each step back multiplies the "
-        "RNN's gradient by diag(tanh′)·W_hh, whose norm is at most ρ = 0.8, so at init "
-        "‖∂L/∂h_t‖ at t = 1 is below 10⁻⁴ of its value at t = T: it has vanished, and the "
+        "RNN's gradient by diag(tanh′)·Wₕₕ, whose norm is at most ρ = 0.8, so at init "
+        "‖∂L/∂hₜ‖ at t = 1 is below 10⁻⁴ of its value at t = T: it has vanished, and the "
         "RNN's loss stays at ln 2 ≈ 0.69 (chance) with or without clipping. Clipping cannot "
-        "bring back a vanished gradient. The LSTM's cell state c_t = f⊙c_{t−1} + i⊙g is an "
+        "bring back a vanished gradient. The LSTM's cell state cₜ = f⊙cₜ₋₁ + i⊙g is an "
         "additive path multiplied only by the forget gate f (about 0.95 with forget bias 3), so "
         "about a tenth of the gradient still reaches t = 1, and with clipping the LSTM learns "
         "the task (at this learning rate the unclipped LSTM stays near ln 2, although only a "
         "minority of its steps get clipped). With forget bias 0 (f ≈ 0.5) the LSTM's gradient "
         "vanishes too (about 10⁻⁹). Raise ρ to 2: the RNN's gradient now grows going back in "
         "time, about 1000-fold (exploding), the unclipped RNN's loss spikes far above ln 2, "
-        "while the RNN clipped to max_norm keeps training and solves the task.",
+        "while the clipped RNN keeps training and solves the task.",
     )
     params = (
         Param("rho", Text("RNN 순환 가중치 크기 ρ (W_hh의 특잇값)",
@@ -193,7 +193,8 @@ class RnnGradients(Demo):
               high=20.0, log=True),
         Param("seed", Text("시드", "Seed"), "int", 0, low=0, high=99),
     )
-    steps = 300
+    unit = Text("스텝", "step")
+    steps = 300  # SGD steps: the clipped LSTM has learned, the RNNs are still at ln 2
 
     def frames(self, values: Values) -> Iterator[Frame]:
         length, seed = int(values["seq_len"]), int(values["seed"])
@@ -220,6 +221,7 @@ class RnnGradients(Demo):
                 at_init = {k: runs[k].through_time.copy() for k in KINDS}
             step += 1
             yield {
+                "t": step,
                 "step": step,
                 "through_time": {k: runs[k + "_clip"].through_time.copy() for k in KINDS},
                 "through_time_init": at_init,
@@ -256,7 +258,7 @@ class RnnGradients(Demo):
                                     "실선: 지금 (클리핑 실행) · 점선: 초기화",
                               "time step t (the loss is at t = T)\n"
                               "solid: now (clipped runs) · dotted: at init"))
-        time_ax.set_ylabel("‖∂L/∂h_t‖")
+        time_ax.set_ylabel(tr(lang, "‖∂L/∂hₜ‖", r"$\|\partial L/\partial h_t\|$"))
         time_title = time_ax.set_title("", fontsize=10)
         time_ax.grid(alpha=0.3, which="both")
 
@@ -283,6 +285,7 @@ class RnnGradients(Demo):
                                 f"max_norm = {max_norm:g}"],
                                loc="outside lower center", ncol=3, fontsize=8.5)
         legend_texts = dict(zip(RUNS, legend.get_texts()[:len(RUNS)], strict=True))
+        legend.get_texts()[-1].set_fontfamily("monospace")  # clip_grad_norm_'s argument: code
         shown_alive = dict.fromkeys(RUNS, True)
         loss_ax.grid(alpha=0.3, which="both")
 
@@ -316,9 +319,9 @@ class RnnGradients(Demo):
             ratios = "   ".join(
                 f"{LABELS[k].split()[0]}: {first[k][0] / first[k][-1]:.0e}" for k in KINDS
                 if first[k][-1] > 0)
-            time_title.set_text(tr(lang, f"‖∂L/∂h_t‖ (스텝 {frame['step']})\n"
+            time_title.set_text(tr(lang, f"‖∂L/∂hₜ‖ (스텝 {frame['step']})\n"
                                          f"초기화 때 t=1 / t=T: {ratios}",
-                                   f"‖∂L/∂h_t‖ (step {frame['step']})\n"
+                                   rf"$\|\partial L/\partial h_t\|$ (step {frame['step']})" "\n"
                                    f"at init, t=1 / t=T: {ratios}"))
             n = frame["step"]
             lows: list[float] = []

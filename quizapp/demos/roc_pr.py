@@ -90,7 +90,9 @@ class RocPr(Demo):
               "float", 0.5, low=0.01, high=0.99),
         Param("seed", Text("시드", "Seed"), "int", 0, low=0, high=99),
     )
-    steps = RATE_FRAMES
+    #: a frame is one positive rate of the sweep (the x-axes show rates and scores, not progress)
+    unit = Text("양성 비율 단계", "positive-rate step")
+    steps = RATE_FRAMES  # the whole sweep, from 50 % positives down to positive_rate
 
     def frames(self, values: Values) -> Iterator[Frame]:
         gen = np.random.default_rng(values["seed"])
@@ -103,7 +105,8 @@ class RocPr(Demo):
         pos_score = model.predict_proba(gaussian_classes(N_NEG, 1, separation, gen))[:, 1]
         neg_hist = np.histogram(neg_score, BINS)[0]
         history = Trace(RATE_FRAMES, 3)  # positive rate, ROC-AUC, AP
-        for rate in np.geomspace(MAX_RATE, values["positive_rate"], RATE_FRAMES):
+        rates = np.geomspace(MAX_RATE, values["positive_rate"], RATE_FRAMES)
+        for count, rate in enumerate(rates, start=1):
             n_pos = max(1, round(rate / (1.0 - rate) * N_NEG))
             y = np.r_[np.zeros(N_NEG, dtype=np.int64), np.ones(n_pos, dtype=np.int64)]
             score = np.r_[neg_score, pos_score[:n_pos]]
@@ -113,6 +116,7 @@ class RocPr(Demo):
             actual_rate = n_pos / len(y)
             history.append(actual_rate, auc, ap)
             yield {
+                "t": count,
                 "rate": actual_rate,
                 "n_pos": n_pos,
                 "roc": (fpr, tpr),

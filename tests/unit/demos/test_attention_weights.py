@@ -23,6 +23,7 @@ def test_default_map_converges_to_the_anti_diagonal() -> None:
     run = frames()
     length = AttentionWeights.defaults()["seq_len"]
     first, last = run[0], run[-1]
+    assert first["t"] == 0 and last["t"] == last["step"] == 300  # "after 300 steps"
     # at init the correct keys get no more than any other: about 1/L on average (0.125),
     # with every weight between 0.05 and 0.26
     assert abs(first["on_target"][-1] - 1 / length) < 0.25 / length

@@ -20,9 +20,10 @@ from quizapp.demos import DEMOS, Demo, DemoRun, demo_ref_problems, render_png
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 CATALOGUE = list(DEMOS.items())
-#: Demos whose main plot's x-axis is not their progress (alpha, a graph): a frame is one stage,
-#: ``t`` is the number of frames so far, and no axis is labelled with the unit.
-COUNTED_BY_FRAMES = {"regularized-regression", "backprop-graph"}
+#: Demos whose main plot's x-axis is not their progress (alpha, a graph, the positive rate, a
+#: unit factor): a frame is one stage, ``t`` is the number of frames so far, and no axis is
+#: labelled with the unit.
+COUNTED_BY_FRAMES = {"regularized-regression", "backprop-graph", "roc-pr", "pca"}
 
 
 def test_the_catalogue_has_all_nineteen_concepts() -> None:

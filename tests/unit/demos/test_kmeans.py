@@ -33,6 +33,8 @@ def test_lloyd_never_raises_the_inertia_and_converges_in_a_few_iterations(
     assert default_run[0]["phase"] == "init" and default_run[0]["labels"] is None
     phases = [f["phase"] for f in default_run[1:]]
     assert phases == ["assign", "update"] * (len(phases) // 2) + ["assign"]  # alternating
+    # counted in iterations: iteration j's assignment at j - 1/2, its update at j
+    assert [f["t"] for f in default_run] == [i / 2 for i in range(len(default_run))]
     history = default_run[-1]["inertias"][:, 1]
     assert np.all(np.diff(history) <= 1e-9 * history[0])
     last = default_run[-1]

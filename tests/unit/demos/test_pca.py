@@ -47,6 +47,7 @@ def test_ratios_sum_to_one_and_pc1_is_the_long_axis(default_run: list[dict]) -> 
 
 def test_a_large_unit_takes_pc1_over_without_standardising(default_run: list[dict]) -> None:
     first, last = default_run[0], default_run[-1]
+    assert [f["t"] for f in default_run] == list(range(1, FRAMES + 1))  # one factor a frame
     assert last["s"] == pytest.approx(20.0)
     raw = last["views"]["raw"]
     # measured: PC1 = (0.04, 1.00), 88°; it explains 99.9 % of the raw variance

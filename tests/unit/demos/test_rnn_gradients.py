@@ -37,6 +37,7 @@ def default_run() -> Frame:
 
 @pytest.mark.slow
 def test_default_rnn_gradient_vanishes_and_clipping_cannot_help(default_run: Frame) -> None:
+    assert default_run["t"] == default_run["step"] == RnnGradients.steps
     assert first_over_last(default_run, "rnn") < 1e-4  # measured 3.6e-5
     for name in ("rnn", "rnn_clip"):
         assert abs(final_loss(default_run, name) - math.log(2)) < 0.02  # stuck at chance

@@ -38,6 +38,7 @@ def default_run() -> list[dict]:
 def test_roc_auc_stays_while_average_precision_falls_as_positives_get_rarer(
         default_run: list[dict]) -> None:
     first, last = default_run[0], default_run[-1]
+    assert [f["t"] for f in default_run] == list(range(1, RocPr.steps + 1))  # one rate a frame
     assert first["rate"] == pytest.approx(0.5) and last["rate"] == pytest.approx(0.02, rel=0.01)
     history = last["history"]
     # measured: ROC-AUC 0.922 at 50 % positives, 0.919 at 2 %, within 0.915-0.927 on the way
