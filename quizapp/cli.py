@@ -1,4 +1,5 @@
-"""Command line: ``gui`` (default), ``check``, ``smoke``, ``stats``, ``demo``, ``quiz``.
+"""Command line: ``gui`` (default), ``check``, ``smoke``, ``stats``, ``demo``, ``quiz``;
+``--version``.
 
 Each command is a small function; heavy modules (Qt, matplotlib) are imported only by the
 commands that need them.
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from quizapp import __version__
 from quizapp.errors import UserError
 
 if TYPE_CHECKING:
@@ -26,7 +28,7 @@ def main(argv: Sequence[str] | None = None, started: float | None = None) -> int
     """Run one command; returns the process exit status."""
     parser = _build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["gui", *argv]  # `python main.py --data-dir D` starts the GUI
     args = parser.parse_args(argv)
     args.started = started if started is not None else time.perf_counter()
@@ -42,6 +44,8 @@ def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="quizapp", description="ML interview study app: flashcards, live demos, progress."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                        help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:

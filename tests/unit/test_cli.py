@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from quizapp import __version__
 from quizapp.content import default_content_dir
 
 MAIN = Path(__file__).resolve().parents[2] / "main.py"
@@ -22,6 +23,15 @@ def run(*args: str, data_dir: Path | None = None) -> subprocess.CompletedProcess
     extra = ["--data-dir", str(data_dir)] if data_dir else []
     return subprocess.run([sys.executable, str(MAIN), *args, *extra], capture_output=True,
                           text=True, timeout=180, env=env)
+
+
+@pytest.mark.parametrize("where", ["repo", "elsewhere"])
+def test_version_prints_the_package_version(tmp_path: Path, where: str) -> None:
+    result = subprocess.run([sys.executable, str(MAIN), "--version"], capture_output=True,
+                            text=True, timeout=60,
+                            cwd=MAIN.parent if where == "repo" else tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"quizapp {__version__}\n"
 
 
 def test_check_passes_on_the_bundled_content() -> None:
