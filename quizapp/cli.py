@@ -59,7 +59,11 @@ def _build_parser() -> argparse.ArgumentParser:
     check = add_data_dir(add("check", "validate the content folder and the user's decks; exit 1 "
                                       "listing problems as path:line"))
     check.add_argument("--json", action="store_true", help="print decks, cards and errors as JSON")
-    add_data_dir(add("smoke", "start the real window, grade the first due card Good, and exit"))
+    smoke = add_data_dir(add("smoke", "start the real window, grade the first due card Good, "
+                                      "and exit"))
+    smoke.add_argument("--demo", metavar="ID",
+                       help="then also open demo ID in its window and step it, open the demo "
+                            "gallery and draw a formula (what a desktop bundle must carry)")
     stats = add_data_dir(add("stats", "print review progress: counts, retention, forecast, "
                                       "calendar, weak topics"))
     stats.add_argument("--json", action="store_true", help="print one JSON object")
@@ -174,11 +178,19 @@ def _cmd_gui(args: argparse.Namespace) -> int:
 
 
 def _cmd_smoke(args: argparse.Namespace) -> int:
+    if args.demo is not None:
+        from quizapp.demos import DEMOS
+
+        if args.demo not in DEMOS:
+            print(f"error: unknown demo '{args.demo}'; demos: {', '.join(DEMOS)}",
+                  file=sys.stderr)
+            return USAGE_ERROR
     if (status := _no_window(args)) is not None:
         return status
     from quizapp.ui.smoke import run_smoke
 
-    return run_smoke(content_dir=args.content, data_dir=args.data_dir, started=args.started)
+    return run_smoke(content_dir=args.content, data_dir=args.data_dir, started=args.started,
+                     demo_id=args.demo)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:

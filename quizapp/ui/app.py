@@ -21,7 +21,8 @@ from quizapp.ui.main_window import MainWindow
 
 #: Harmless notices of the offscreen platform (used by tests and ``smoke``) that would
 #: otherwise drown real warnings.
-_QUIET = ("This plugin does not support propagateSizeHints()",)
+_QUIET = ("This plugin does not support propagateSizeHints()",
+          "This plugin does not support raise()")
 
 
 def _qt_messages(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:

@@ -66,6 +66,25 @@ def test_check_json_shape() -> None:
 
 
 @pytest.mark.gui
+def test_smoke_demo_also_draws_a_demo_the_gallery_and_a_formula(tmp_path: Path) -> None:
+    result = run("smoke", "--demo", "mnist-mlp", data_dir=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("first card shown after ")
+    assert any(re.fullmatch(r"demo mnist-mlp: \d+ steps drawn in its window .*", x)
+               for x in lines)
+    assert any(re.fullmatch(r"gallery: (\d+)/\1 demo pictures", x) for x in lines)
+    assert "formula: drawn by mathtext" in lines
+    assert "does not support" not in result.stderr  # offscreen noise stays filtered
+
+
+def test_smoke_unknown_demo_exits_2_before_grading(tmp_path: Path) -> None:
+    result = run("smoke", "--demo", "no-such-demo", data_dir=tmp_path)
+    assert result.returncode == 2 and "unknown demo 'no-such-demo'" in result.stderr
+    assert not (tmp_path / "progress.sqlite3").exists()
+
+
+@pytest.mark.gui
 def test_two_smoke_runs_leave_two_reviews(tmp_path: Path) -> None:
     for expected in (1, 2):
         result = run("smoke", data_dir=tmp_path)
