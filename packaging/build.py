@@ -103,11 +103,17 @@ def report_size(bundle: Path) -> None:
         print(f"warning: the bundle is over the {SIZE_BUDGET_MB} MB budget", file=sys.stderr)
 
 
+#: Libraries that come with the Python packages (Qt, PySide6, Python itself): one of these
+#: missing means the spec left out too much. Any other library missing is a system library this
+#: build machine lacks (e.g. libxcb-cursor0): the bundle then uses the user's, as the checkout does.
+OURS = ("libQt6", "libpyside6", "libshiboken6", "libpython", "libicu")
+
+
 def missing_libraries(bundle: Path) -> list[str]:
-    """Libraries that a bundled library links to but that neither the bundle nor this system
-    has (a library the spec left out that something kept still needs), and symbolic links in
-    the bundle that point nowhere. Linux with ``ldd`` only. The Wayland plugins are skipped:
-    they need the system's Wayland libraries, which a machine without Wayland lacks."""
+    """Libraries from the Python packages that a bundled library links to but that the bundle
+    lacks, and symbolic links that point nowhere: errors. Linux with ``ldd`` only. System
+    libraries that neither the bundle nor this machine has are printed as a warning. The
+    Wayland plugins are skipped: they need the system's Wayland libraries."""
     broken = [f"{p.relative_to(bundle)} (a link to nothing)" for p in bundle.rglob("*")
               if p.is_symlink() and not p.exists()]
     ldd = shutil.which("ldd")
@@ -115,16 +121,23 @@ def missing_libraries(bundle: Path) -> list[str]:
         return broken
     folders = sorted({str(p.parent) for p in bundle.rglob("*.so*")})
     env = {**os.environ, "LD_LIBRARY_PATH": os.pathsep.join(folders)}
-    missing: set[str] = set()
+    missing: dict[str, set[str]] = {}
     for library in sorted(bundle.rglob("*.so*")):
-        if any(word in str(library.relative_to(bundle)).lower() for word in ("wayland",
-                                                                              "wlshell")):
+        where = str(library.relative_to(bundle))
+        if any(word in where.lower() for word in ("wayland", "wlshell")):
             continue
         out = subprocess.run([ldd, str(library)], capture_output=True, text=True, env=env).stdout
         for line in out.splitlines():
             if "not found" in line:
-                missing.add(f"{line.split()[0]} (needed by {library.relative_to(bundle)})")
-    return broken + sorted(missing)
+                missing.setdefault(line.split()[0], set()).add(library.name)
+    system = sorted(name for name in missing if not name.startswith(OURS))
+    if system:
+        print("warning: system libraries this machine lacks, so the bundle does not carry them "
+              "(the user's system must have them): "
+              + ", ".join(f"{name} (for {', '.join(sorted(missing[name]))})" for name in system),
+              file=sys.stderr)
+    return broken + [f"{name} (needed by {', '.join(sorted(missing[name]))})"
+                     for name in sorted(missing) if name.startswith(OURS)]
 
 
 if __name__ == "__main__":
