@@ -16,7 +16,7 @@ folder, ``dist/quizapp/_internal``) ``packaging/quizapp.spec`` lays them out as:
     <bundle>/content/   <bundle>/content/data/   <bundle>/fonts/   <bundle>/thumbnails/
     <bundle>/icon.png
 
-The bundle's files are read-only: the user's decks, progress, caches and backups live in the
+The bundle's files are read-only: the user's decks, progress and caches live in the
 user data folder (``quizapp.paths``). Standard library only (the trainer uses this module too),
 and nothing is cached, so a test can pretend to be frozen.
 """
