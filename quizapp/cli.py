@@ -1,5 +1,5 @@
 """Command line: ``gui`` (default), ``check``, ``smoke``, ``stats``, ``demo``, ``quiz``,
-``optimize``, ``export``, ``import``.
+``optimize``, ``export``, ``import``; ``--version``.
 
 Each command is a small function; heavy modules (Qt, matplotlib) are imported only by the
 commands that need them.
@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from quizapp import __version__
 from quizapp.errors import UserError
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ def main(argv: Sequence[str] | None = None, started: float | None = None) -> int
     """Run one command; returns the process exit status."""
     parser = _build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["gui", *argv]  # `python main.py --data-dir D` starts the GUI
     args = parser.parse_args(argv)
     args.started = started if started is not None else time.perf_counter()
@@ -43,6 +44,8 @@ def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="quizapp", description="ML interview study app: flashcards, live demos, progress."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                        help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -56,7 +59,11 @@ def _build_parser() -> argparse.ArgumentParser:
     check = add_data_dir(add("check", "validate the content folder and the user's decks; exit 1 "
                                       "listing problems as path:line"))
     check.add_argument("--json", action="store_true", help="print decks, cards and errors as JSON")
-    add_data_dir(add("smoke", "start the real window, grade the first due card Good, and exit"))
+    smoke = add_data_dir(add("smoke", "start the real window, grade the first due card Good, "
+                                      "and exit"))
+    smoke.add_argument("--demo", metavar="ID",
+                       help="then also open demo ID in its window and step it, open the demo "
+                            "gallery and draw a formula (what a desktop bundle must carry)")
     stats = add_data_dir(add("stats", "print review progress: counts, retention, forecast, "
                                       "calendar, weak topics"))
     stats.add_argument("--json", action="store_true", help="print one JSON object")
@@ -201,11 +208,19 @@ def _cmd_gui(args: argparse.Namespace) -> int:
 
 
 def _cmd_smoke(args: argparse.Namespace) -> int:
+    if args.demo is not None:
+        from quizapp.demos import DEMOS
+
+        if args.demo not in DEMOS:
+            print(f"error: unknown demo '{args.demo}'; demos: {', '.join(DEMOS)}",
+                  file=sys.stderr)
+            return USAGE_ERROR
     if (status := _no_window(args)) is not None:
         return status
     from quizapp.ui.smoke import run_smoke
 
-    return run_smoke(content_dir=args.content, data_dir=args.data_dir, started=args.started)
+    return run_smoke(content_dir=args.content, data_dir=args.data_dir, started=args.started,
+                     demo_id=args.demo)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:

@@ -6,22 +6,22 @@ We use only the font files: importing ``koreanize_matplotlib`` itself would impo
 
 from __future__ import annotations
 
-import importlib.util
 from functools import cache
 from pathlib import Path
+
+from quizapp import resources
 
 FAMILY = "NanumGothic"
 
 
 @cache
 def korean_font_files() -> tuple[Path, ...]:
-    """Paths of the bundled NanumGothic .ttf files (regular first); empty if not installed."""
-    spec = importlib.util.find_spec("koreanize_matplotlib")
-    if spec is None or not spec.submodule_search_locations:
-        return ()
-    folder = Path(next(iter(spec.submodule_search_locations))) / "fonts"
-    files = sorted(folder.glob("NanumGothic*.ttf"), key=lambda p: (p.stem != FAMILY, p.stem))
-    return tuple(files)
+    """Paths of the bundled NanumGothic .ttf files (regular first); empty if not installed.
+
+    From the koreanize-matplotlib wheel in a checkout, from the bundle's ``fonts/`` when frozen
+    (``quizapp.resources``).
+    """
+    return resources.korean_font_files()
 
 
 def use_korean_font_in_matplotlib() -> None:

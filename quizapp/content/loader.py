@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from quizapp import resources
 from quizapp.content.limits import (
     MAX_CARD_BYTES,
     MAX_DECK_BYTES,
@@ -52,8 +53,9 @@ class _FileError(Exception):
 
 
 def default_content_dir() -> Path:
-    """The ``content/`` folder shipped next to the ``quizapp`` package."""
-    return Path(__file__).resolve().parents[2] / "content"
+    """The shipped ``content/`` folder: next to the ``quizapp`` package in a checkout, inside
+    the desktop bundle when frozen (``quizapp.resources``)."""
+    return resources.content_dir()
 
 
 def load_library(content_dir: Path, validate_demo: DemoValidator | None = None,

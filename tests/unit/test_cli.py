@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from simulated_learner import Row, simulate, write_csv
 
+from quizapp import __version__
 from quizapp.content import default_content_dir, load_library
 from quizapp.interop.review_csv import export_id
 
@@ -24,6 +25,15 @@ def run(*args: str, data_dir: Path | None = None) -> subprocess.CompletedProcess
     extra = ["--data-dir", str(data_dir)] if data_dir else []
     return subprocess.run([sys.executable, str(MAIN), *args, *extra], capture_output=True,
                           text=True, timeout=180, env=env)
+
+
+@pytest.mark.parametrize("where", ["repo", "elsewhere"])
+def test_version_prints_the_package_version(tmp_path: Path, where: str) -> None:
+    result = subprocess.run([sys.executable, str(MAIN), "--version"], capture_output=True,
+                            text=True, timeout=60,
+                            cwd=MAIN.parent if where == "repo" else tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"quizapp {__version__}\n"
 
 
 def test_check_passes_on_the_bundled_content() -> None:
@@ -55,6 +65,25 @@ def test_check_json_shape() -> None:
     assert sum(d["cards"] for d in data["decks"]) == len(data["cards"])
     assert set(data["decks"][0]) == {"id", "title", "cards"}
     assert set(data["decks"][0]["title"]) == {"ko", "en"}
+
+
+@pytest.mark.gui
+def test_smoke_demo_also_draws_a_demo_the_gallery_and_a_formula(tmp_path: Path) -> None:
+    result = run("smoke", "--demo", "mnist-mlp", data_dir=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("first card shown after ")
+    assert any(re.fullmatch(r"demo mnist-mlp: \d+ steps drawn in its window .*", x)
+               for x in lines)
+    assert any(re.fullmatch(r"gallery: (\d+)/\1 demo pictures", x) for x in lines)
+    assert "formula: drawn by mathtext" in lines
+    assert "does not support" not in result.stderr  # offscreen noise stays filtered
+
+
+def test_smoke_unknown_demo_exits_2_before_grading(tmp_path: Path) -> None:
+    result = run("smoke", "--demo", "no-such-demo", data_dir=tmp_path)
+    assert result.returncode == 2 and "unknown demo 'no-such-demo'" in result.stderr
+    assert not (tmp_path / "progress.sqlite3").exists()
 
 
 @pytest.mark.gui
