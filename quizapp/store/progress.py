@@ -190,12 +190,19 @@ class ProgressStore:
             "select card_id from revlog where state_before = 0 and reviewed_at >= ?",
             [since.isoformat()])]
 
-    def review_summary(self) -> dict[str, tuple[int, int, int]]:
-        """For each reviewed card: answers logged, how many were Again, and lapses (Again on a
-        card in the review state)."""
-        return {row[0]: (int(row[1]), int(row[2]), int(row[3])) for row in self.db.execute(
-            "select card_id, count(*), sum(rating = 1), sum(rating = 1 and state_before = 2) "
-            "from revlog group by card_id")}
+    def review_summary(self, card_ids: Sequence[str] | None = None,
+                       ) -> dict[str, tuple[int, int, int]]:
+        """For each reviewed card (of ``card_ids``, or all): answers logged, how many were
+        Again, and lapses (Again on a card in the review state)."""
+        sql = ("select card_id, count(*), sum(rating = 1), sum(rating = 1 and state_before = 2) "
+               "from revlog {} group by card_id")
+        if card_ids is None:
+            chunks: list[tuple[str, list[str]]] = [(sql.format(""), [])]
+        else:
+            chunks = [(sql.format(f"where card_id in ({','.join('?' * len(chunk))})"), chunk)
+                      for chunk in _chunks(card_ids)]
+        return {row[0]: (int(row[1]), int(row[2]), int(row[3]))
+                for query, args in chunks for row in self.db.execute(query, args)}
 
     def log_rows(self, card_id: str | None = None) -> list[dict[str, Any]]:
         where = "card_id = ?" if card_id else None
