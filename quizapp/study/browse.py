@@ -143,6 +143,7 @@ class BrowseRow:
     card_id: str
     deck: str
     deck_title: Text
+    deck_order: int  # the deck's place in the library (the home screen's order)
     question: Text  # plain text, math as TeX
     tags: tuple[str, ...]
     state: str  # one of STATES
@@ -197,15 +198,15 @@ def build_rows(library: Library, store: ProgressStore, now: datetime | None = No
         rows = {cid: row for cid in ids if (row := store.card_row(cid))}
         statuses = {cid: store.card_status(cid) for cid in ids}
         summary = store.review_summary(ids)
-    titles = {deck.id: deck.title for deck in library.decks}
+    decks = {deck.id: (n, deck.title) for n, deck in enumerate(library.decks)}
     return [_row(card, rows.get(card.id), statuses.get(card.id, NO_STATUS),
-                 summary.get(card.id, (0, 0, 0)), titles, now, day_end, scheduler,
+                 summary.get(card.id, (0, 0, 0)), decks, now, day_end, scheduler,
                  library.is_user_card(card)) for card in cards]
 
 
 def _row(card: Card, row: CardRow | None, status: CardStatus, summary: tuple[int, int, int],
-         titles: dict[str, Text], now: datetime, day_end: datetime, scheduler: CardScheduler,
-         user_card: bool) -> BrowseRow:
+         decks: dict[str, tuple[int, Text]], now: datetime, day_end: datetime,
+         scheduler: CardScheduler, user_card: bool) -> BrowseRow:
     buried = status.buried(now)
     state, due, interval, recall, last = "new", None, None, None, None
     if row is not None:
@@ -217,9 +218,9 @@ def _row(card: Card, row: CardRow | None, status: CardStatus, summary: tuple[int
         if last is not None and fsrs.get("stability") is not None:
             memory = FsrsCard(card_id=0, stability=fsrs["stability"], last_review=last, due=due)
             recall = float(scheduler.fsrs.get_card_retrievability(memory, now))
+    order, title = decks.get(card.deck, (len(decks), Text(card.deck, card.deck)))
     return BrowseRow(
-        card_id=card.id, deck=card.deck, deck_title=titles.get(card.deck, Text(card.deck,
-                                                                                card.deck)),
+        card_id=card.id, deck=card.deck, deck_title=title, deck_order=order,
         question=Text(plain_text(card.question.ko), plain_text(card.question.en)),
         tags=card.tags, state=state, suspended=status.suspended, buried=buried,
         flag=status.flag, leech=status.leech, due=due,
@@ -354,7 +355,7 @@ def _scan(joined: str, starts: list[int], term: str) -> list[int]:
 def sort_key(column: str, lang: str) -> Callable[[BrowseRow], Any]:
     """The key of ``column`` (one of COLUMNS); None means "no value" (sorted last)."""
     keys: dict[str, Callable[[BrowseRow], Any]] = {
-        "deck": lambda r: r.deck_title.get(lang).casefold(),
+        "deck": lambda r: r.deck_order,  # the home screen's order, not the alphabet
         "question": lambda r: r.question.get(lang).casefold(),
         "tags": lambda r: " ".join(r.tags).casefold(),
         "state": lambda r: (STATES.index(r.state), r.suspended, r.buried),

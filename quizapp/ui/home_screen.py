@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -22,6 +22,7 @@ from quizapp.ui.strings import tr
 from quizapp.ui.theme import colors
 
 ALL_DECKS = ""  # item data of the "all decks" row
+MESSAGE_SECONDS = 6
 
 
 class HomeScreen(QWidget):
@@ -77,6 +78,10 @@ class HomeScreen(QWidget):
         self.study_button.clicked.connect(self._study_selected)
         self.hint = QLabel()
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._message_timer = QTimer(self)
+        self._message_timer.setSingleShot(True)
+        self._message_timer.timeout.connect(lambda: self.hint.setText(tr("study_hint",
+                                                                         self.mode)))
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -108,6 +113,11 @@ class HomeScreen(QWidget):
             item = self.decks.topLevelItem(index)
             if item.data(0, Qt.ItemDataRole.UserRole) == (deck_id or ALL_DECKS):
                 self.decks.setCurrentItem(item)
+
+    def show_message(self, text: str) -> None:
+        """Show ``text`` in place of the key hint for a few seconds (what an undo did)."""
+        self.hint.setText(text)
+        self._message_timer.start(MESSAGE_SECONDS * 1000)
 
     def show_problems(self) -> None:
         if self.library is None:

@@ -1,6 +1,7 @@
 """The main window: the menu bar, the home and review screens, and the windows it opens
-(demos, the demo gallery, help). It owns the library, the progress store and the user's view
-settings (language, theme, card zoom, window sizes), which it keeps in the database."""
+(demos, the demo gallery, statistics, the card browser, help). It owns the library, the
+progress store and the user's view settings (language, theme, card zoom, window sizes), which
+it keeps in the database."""
 
 from __future__ import annotations
 
@@ -20,8 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from quizapp.content import Library, check_demo_links
+from quizapp.errors import UserError
 from quizapp.store import ProgressStore, StoreWriteError
 from quizapp.study import StudySession, collection_stats, deck_counts, today_counts
+from quizapp.ui.browser_screen import BrowserWindow
 from quizapp.ui.card_view import ZOOM_STEPS
 from quizapp.ui.errors import user_message
 from quizapp.ui.help_dialogs import about_html, shortcuts_html, show_and_focus, show_text_dialog
@@ -77,17 +80,20 @@ class MainWindow(QMainWindow):
         self.review.back_requested.connect(self.show_home)
         self.review.demo_requested.connect(self.open_card_demo)
         self.review.problem.connect(self.show_problem)
+        self.review.cards_changed.connect(self._refresh_browser)
         self.demo_windows: list[QWidget] = []
         self.card_demo: QWidget | None = None  # the demo window opened from a card (one)
         self.gallery: QWidget | None = None
         self.statistics: QWidget | None = None
+        self.browser: BrowserWindow | None = None
         self._demo_links_checked = False
 
         self.menus = MenuBar(self)
         self._build_menus()
         shortcuts = letter_shortcuts()
         for letter, action in (("l", self.toggle_language), ("d", self.open_current_demo),
-                               ("g", self.open_gallery), ("s", self.open_statistics)):
+                               ("g", self.open_gallery), ("s", self.open_statistics),
+                               ("b", self.open_browser)):
             shortcuts.register(self, letter, action)
         style_hints = QApplication.styleHints()
         style_hints.colorSchemeChanged.connect(lambda *_: self._follow_system_theme())
@@ -109,7 +115,7 @@ class MainWindow(QMainWindow):
         add("menu_study", "study_all", lambda: self.open_study(""))
         add("menu_study", "back_home", self.show_home)
         menus.separator("menu_study")
-        add("menu_study", "undo", self.review.undo, keys=(QKeySequence.StandardKey.Undo,))
+        add("menu_study", "undo", self.undo, keys=(QKeySequence.StandardKey.Undo,))
         add("menu_view", "toggle_language", self.toggle_language, letter="L")
         menus.separator("menu_view")
         add("menu_view", "zoom_in", lambda: self.set_zoom(+1),
@@ -122,6 +128,7 @@ class MainWindow(QMainWindow):
         add("menu_tools", "open_demo", self.open_current_demo, letter="D")
         add("menu_tools", "demo_gallery", self.open_gallery, letter="G")
         add("menu_tools", "statistics", self.open_statistics, letter="S")
+        add("menu_tools", "browse", self.open_browser, keys=("Ctrl+F",), letter="B")
         add("menu_help", "shortcuts", self.show_shortcuts,
             keys=(QKeySequence.StandardKey.HelpContents, "F1"))
         add("menu_help", "about", self.show_about)
@@ -266,6 +273,69 @@ class MainWindow(QMainWindow):
             self.open_study("", tag=name)
         self.activateWindow()
 
+    # -- the card browser -------------------------------------------------------------------
+
+    def open_browser(self) -> BrowserWindow:
+        """B or Ctrl+F: the card browser (one window; opening it again brings it to the front
+        with fresh progress)."""
+        if self.browser is not None:
+            self.browser.refresh_cards()
+            show_and_focus(self.browser)
+            return self.browser
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            window = BrowserWindow(self.library, self.store, self.review.card_view.math,
+                                   self.mode)
+        finally:
+            QApplication.restoreOverrideCursor()
+        window.preview.set_zoom(self.zoom)
+        window.demo_requested.connect(self.open_card_demo)
+        window.cards_changed.connect(self._cards_changed_in_browser)
+        # The card editor connects window.edit_requested(card_id) here when it exists.
+        letter_shortcuts().register(window, "l", self.toggle_language)
+        self.browser = window
+        window.destroyed.connect(lambda *_, w=window: self._browser_closed(w))
+        show_and_focus(window)
+        return window
+
+    def _browser_closed(self, window: QWidget) -> None:
+        if self.browser is window:
+            self.browser = None
+
+    def _cards_changed_in_browser(self, card_ids: list[str]) -> None:
+        """Cards were suspended, buried, reset, ... (or an undo ran) in the browser: the
+        queue on screen and the home counts follow."""
+        if self.stack.currentWidget() is self.review:
+            self.review.refresh_session()
+        elif self.stack.currentWidget() is self.home:
+            self.show_home()
+
+    def _refresh_browser(self, card_ids: list[str]) -> None:
+        if self.browser is not None:
+            self.browser.refresh_cards(card_ids)
+
+    def undo(self) -> None:
+        """Ctrl+Z: undo the newest grade or card action. On the review screen it shows the card
+        again; elsewhere the home counts and the browser follow."""
+        if self.stack.currentWidget() is self.review and self.review.session is not None:
+            self.review.undo()
+            return
+        try:
+            undone = self.store.undo_last()
+        except UserError as err:
+            self.show_problem(user_message(err, self.mode))
+            return
+        self.show_problem("")
+        self.show_home()
+        if undone is None:
+            self.home.show_message(tr("nothing_to_undo", self.mode))
+            return
+        what = (tr("undone_grade", self.mode, card=undone.card_id) if undone.kind == "grade"
+                else tr("undone_other", self.mode, what=tr(f"kind_{undone.kind}", self.mode),
+                        count=len(undone.card_ids)))
+        self.home.show_message(what)
+        self._refresh_browser(list(undone.card_ids))
+
     # -- help -------------------------------------------------------------------------------
 
     def show_shortcuts(self) -> QWidget:
@@ -286,6 +356,8 @@ class MainWindow(QMainWindow):
             self.open_gallery()
         if self.statistics is not None:
             self.open_statistics()
+        if self.browser is not None:
+            self.browser.set_mode(self.mode)
         self._save_setting(LANGUAGE_SETTING, self.mode)
 
     def set_zoom(self, direction: int) -> None:
@@ -295,6 +367,8 @@ class MainWindow(QMainWindow):
                  else max(0, min(len(ZOOM_STEPS) - 1, index + direction)))
         self.zoom = ZOOM_STEPS[index]
         self.review.card_view.set_zoom(self.zoom)
+        if self.browser is not None:
+            self.browser.preview.set_zoom(self.zoom)
         self._save_setting(ZOOM_SETTING, self.zoom)
 
     def set_theme(self, theme: str) -> None:
@@ -317,6 +391,8 @@ class MainWindow(QMainWindow):
         self.menus.check_theme(self.theme)
         self.home.restyle()
         self.review.restyle()
+        if self.browser is not None:
+            self.browser.restyle()
 
     def _apply_mode(self) -> None:
         self.setWindowTitle(tr("app_title", self.mode))
@@ -345,7 +421,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
         self._save_setting(GEOMETRY_SETTING, bytes(self.saveGeometry().toBase64().data()).decode())
-        for window in [*self.demo_windows, self.gallery, self.statistics]:
+        for window in [*self.demo_windows, self.gallery, self.statistics, self.browser]:
             if window is not None:
                 window.close()
         super().closeEvent(event)

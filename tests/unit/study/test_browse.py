@@ -249,7 +249,7 @@ def test_sorting_keeps_missing_values_last_and_ties_in_content_order(
     assert by_state == ["gd", "slope", "bn", "auc", "adam", "ln"]  # new, learning, review
     assert ids(table, sort_rows(table.rows, every, "question", lang="en")) == [
         "slope", "ln", "adam", "bn", "gd", "auc"]  # Are, Layer, What does A/B, What is g/R
-    assert ids(table, sort_rows(table.rows, every, "deck", lang="en")) == [
-        "auc", "bn", "ln", "gd", "adam", "slope"]
+    assert ids(table, sort_rows(table.rows, every, "deck", True)) == [
+        "auc", "bn", "ln", "gd", "adam", "slope"]  # decks in reverse, cards in content order
     assert ids(table, sort_rows(table.rows, every, "retrievability", True))[-3:] == [
         "gd", "slope", "bn"]
