@@ -245,6 +245,7 @@ class BrowserWindow(QWidget):
     ``demo_requested(card_id)``; ``edit_requested(card_id)`` for the card editor to connect."""
 
     cards_changed = Signal(list)
+    closed = Signal()
     demo_requested = Signal(str)
     edit_requested = Signal(str)  # the card editor connects here (see ``request_edit``)
 
@@ -449,7 +450,9 @@ class BrowserWindow(QWidget):
         box = QMessageBox(QMessageBox.Icon.Question, tr("browser_title", self.mode), text,
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setDefaultButton(QMessageBox.StandardButton.No)
-        return box.exec() == QMessageBox.StandardButton.Yes
+        box.exec()
+        self.activateWindow()  # the keys come back here (without a window manager too)
+        return box.clickedButton() is box.button(QMessageBox.StandardButton.Yes)
 
     def ask_days(self) -> int | None:
         """Ask in how many days the cards are due (None: cancelled)."""
@@ -459,7 +462,9 @@ class BrowserWindow(QWidget):
         dialog.setInputMode(QInputDialog.InputMode.IntInput)
         dialog.setIntRange(0, actions.MAX_DUE_DAYS)
         dialog.setIntValue(1)
-        return dialog.intValue() if dialog.exec() else None
+        accepted = dialog.exec()
+        self.activateWindow()
+        return dialog.intValue() if accepted else None
 
     def _act(self, action: Callable[[list[str]], AppliedAction],
              cards: list[str] | None = None) -> AppliedAction | None:
@@ -793,5 +798,6 @@ class BrowserWindow(QWidget):
         self._search_timer.stop()
         self._status_timer.stop()
         super().closeEvent(event)
+        self.closed.emit()
 
 

@@ -294,13 +294,14 @@ class MainWindow(QMainWindow):
         # The card editor connects window.edit_requested(card_id) here when it exists.
         letter_shortcuts().register(window, "l", self.toggle_language)
         self.browser = window
-        window.destroyed.connect(lambda *_, w=window: self._browser_closed(w))
+        window.closed.connect(lambda w=window: self._browser_closed(w))
         show_and_focus(window)
         return window
 
     def _browser_closed(self, window: QWidget) -> None:
         if self.browser is window:
             self.browser = None
+            self.activateWindow()  # the keys come back here (not every X setup does it)
 
     def _cards_changed_in_browser(self, card_ids: list[str]) -> None:
         """Cards were suspended, buried, reset, ... (or an undo ran) in the browser: the
