@@ -373,10 +373,11 @@ def sort_rows(rows: Sequence[BrowseRow], indices: Sequence[int], column: str,
     """``indices`` ordered by ``column``; rows without a value (a new card's due date, ...)
     come last either way, and ties keep content order."""
     key = sort_key(column, lang)
-    keyed = sorted((i, key(rows[i])) for i in indices)  # content order first
-    present = [(i, k) for i, k in keyed if k is not None]
-    present.sort(key=lambda pair: pair[1], reverse=descending)  # stable: ties stay in order
-    return [i for i, _ in present] + [i for i, k in keyed if k is None]
+    ordered = sorted(indices)  # content order (a search's result is in it already: O(n))
+    values = {i: key(rows[i]) for i in ordered}
+    present = [i for i in ordered if values[i] is not None]
+    present.sort(key=values.__getitem__, reverse=descending)  # stable: ties stay in order
+    return present + [i for i in ordered if values[i] is None]
 
 
 # -- the table -----------------------------------------------------------------------------------

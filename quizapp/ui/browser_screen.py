@@ -83,6 +83,9 @@ COLUMN_WIDTHS = {"deck": 130, "tags": 120, "state": 80, "due": 90, "interval": 6
                  "lapses": 45, "retrievability": 80, "last_review": 85}
 RIGHT_ALIGNED = {"interval", "lapses", "retrievability"}
 STATUS_SECONDS = 8
+#: After a search the preview waits this long, so typing is never held up by rendering a card
+#: (its formulas may need drawing); moving in the table shows the card at once.
+PREVIEW_DELAY_MS = 150
 RATING_KEYS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 
 
@@ -261,6 +264,12 @@ class BrowserWindow(QWidget):
         self.table_data = CardTable(library, store, now)
         self.last_error: UserError | None = None
         self._status: tuple[str, dict[str, object]] | None = None
+        self._previewed: str | None = None  # the card the preview shows
+        self._searching = False
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self.update_preview)
 
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
@@ -270,7 +279,7 @@ class BrowserWindow(QWidget):
         self._search_timer = QTimer(self)  # coalesces keys typed faster than a search
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(0)
-        self._search_timer.timeout.connect(self.run_search)
+        self._search_timer.timeout.connect(lambda: self.run_search(typing=True))
         self.deck_filter = QComboBox()
         self.tag_filter = QComboBox()
         self.state_filter = QComboBox()
@@ -312,7 +321,7 @@ class BrowserWindow(QWidget):
         self.table.setSortingEnabled(True)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self.show_context_menu)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self.update_preview())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._current_moved())
         self.table.doubleClicked.connect(lambda _index: self.request_edit())
 
         self.preview_header = QLabel()
@@ -571,23 +580,39 @@ class BrowserWindow(QWidget):
         return Filters(deck=self.deck_filter.currentData(), tag=self.tag_filter.currentData(),
                        state=self.state_filter.currentData())
 
-    def run_search(self) -> None:
-        """Show the cards matching the search box and filters; keep the current card."""
+    def run_search(self, typing: bool = False) -> None:
+        """Show the cards matching the search box and filters; keep the current card. While
+        ``typing``, the preview follows a moment after the last key."""
         self._search_timer.stop()
         current = self.current_card()
         found = self.table_data.search(self.search.text(), self.filters())
-        self.model.show(found)
+        self._searching = typing
+        try:
+            self.model.show(found)
+            row = self.model.view_row(current) if current else None
+            if row is None and self.model.rowCount():
+                row = 0
+            if row is not None:
+                self.table.selectionModel().setCurrentIndex(
+                    self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows)
+                self.table.scrollTo(self.model.index(row, 0))
+        finally:
+            self._searching = False
         self.count.setText(tr("shown_count", self.mode, shown=len(found),
                               total=len(self.table_data.rows)))
-        row = self.model.view_row(current) if current else None
-        if row is None and self.model.rowCount():
-            row = 0
-        if row is not None:
-            self.table.selectionModel().setCurrentIndex(
-                self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows)
-            self.table.scrollTo(self.model.index(row, 0))
-        self.update_preview()
+        if self.current_card() != self._previewed:
+            if typing:
+                self._preview_timer.start()
+            else:
+                self.update_preview()
+
+    def _current_moved(self) -> None:
+        if self._searching:
+            self._preview_timer.start()  # after the typing
+        else:
+            self._preview_timer.stop()
+            self.update_preview()
 
     def select_card(self, card_id: str) -> bool:
         row = self.model.view_row(card_id)
@@ -601,7 +626,7 @@ class BrowserWindow(QWidget):
     def refresh_cards(self, card_ids: list[str] | None = None) -> None:
         """Re-read the progress of ``card_ids`` (all: None), e.g. after a grade elsewhere."""
         self.model.rows_changed(self.table_data.refresh(card_ids))
-        self.update_preview()
+        self.update_preview(force=True)
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -612,8 +637,13 @@ class BrowserWindow(QWidget):
 
     # -- preview ----------------------------------------------------------------------------------
 
-    def update_preview(self) -> None:
+    def update_preview(self, force: bool = False) -> None:
+        """Show the current card and its history (again only when it changed, or ``force``:
+        its progress, the language or the theme did)."""
         card_id = self.current_card()
+        if card_id == self._previewed and not force:
+            return
+        self._previewed = card_id
         card = self.library.card(card_id) if card_id else None
         row = self.table_data.row(card_id) if card_id else None
         self.preview.show_card(card, revealed=True)
@@ -681,7 +711,7 @@ class BrowserWindow(QWidget):
         self.preview.set_mode(mode)
         self._fill_filters()
         self.retranslate()
-        self.update_preview()
+        self.update_preview(force=True)
 
     def retranslate(self) -> None:
         mode = self.mode
@@ -740,7 +770,7 @@ class BrowserWindow(QWidget):
             self.model.dataChanged.emit(self.model.index(0, 0), self.model.index(
                 self.model.rowCount() - 1, len(COLUMNS) - 1))
         self._update_status()
-        self._fill_history(self.current_card())
+        self.update_preview(force=True)
 
     def show_status(self, key: str, undo: bool = False, **values: object) -> None:
         self._status = (key, {**values, "_undo": undo})
@@ -797,6 +827,7 @@ class BrowserWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
         self._search_timer.stop()
         self._status_timer.stop()
+        self._preview_timer.stop()
         super().closeEvent(event)
         self.closed.emit()
 
