@@ -5,8 +5,9 @@ Search (as you type): the query is split into terms at spaces (``"a phrase"`` ke
 ``-term`` excludes); a card matches when every term is found, case-insensitively, in its Korean
 or English question or answer or in its tags. A term with Korean initial consonants
 (초성, e.g. ``ㄱㅅㅎ`` for 경사하강) matches a syllable starting with that consonant in the
-questions and tags — where a user sees what matched — and syllables typed in full must match
-exactly (``경사ㅎ`` finds 경사하강, not 경사도).
+questions and tags — where a user sees what matched — ignoring spaces (Korean spacing varies:
+``ㄱㅅㅎㄱ`` finds 경사하강 and 경사 하강); syllables typed in full must match exactly
+(``경사ㅎ`` finds 경사하강, not 경사도).
 
 Speed: the texts of all cards are kept lowercased in one string, so a term is found with
 ``str.find`` over every card at C speed (a card is skipped as soon as it matches), and the
@@ -129,9 +130,14 @@ def parse_query(text: str) -> Query:
 def refines(query: Query, earlier: Query) -> bool:
     """True when every card matching ``query`` also matches ``earlier``: each earlier term is
     part of a term of ``query`` (a longer term finds fewer cards), and each earlier excluded
-    term contains an excluded term of ``query`` (excluding less text excludes more cards)."""
-    return (all(any(old in new for new in query.include) for old in earlier.include)
-            and all(any(new in old for new in query.exclude) for old in earlier.exclude))
+    term contains an excluded term of ``query`` (excluding less text excludes more cards) —
+    terms of the same kind only (an initial-consonant term is matched without spaces, in the
+    questions and tags: not a narrowing of a plain term)."""
+    def within(part: str, whole: str) -> bool:
+        return part in whole and has_initials(part) == has_initials(whole)
+
+    return (all(any(within(old, new) for new in query.include) for old in earlier.include)
+            and all(any(within(new, old) for new in query.exclude) for old in earlier.exclude))
 
 
 # -- rows ----------------------------------------------------------------------------------------
@@ -276,9 +282,10 @@ class SearchIndex:
         self.size = len(cards)
         texts = [normalize("\n".join((c.question.ko, c.answer.ko, c.question.en, c.answer.en,
                                       " ".join(c.tags)))) for c in cards]
-        # Initial-consonant search looks at the questions and tags only.
-        self._heads = [normalize("\n".join((c.question.ko, c.question.en, " ".join(c.tags))))
-                       for c in cards]
+        # Initial-consonant search looks at the questions and tags only, without spaces:
+        # Korean spacing varies (경사 하강법, 경사하강법), and ㄱㅅㅎㄱ finds both.
+        self._heads = [normalize("\n".join("".join(text.split()) for text in (
+            c.question.ko, c.question.en, " ".join(c.tags)))) for c in cards]
         self._texts = texts
         self._joined, self._starts = _join(texts)
         self._joined_initials, self._head_starts = _join(
@@ -308,6 +315,7 @@ class SearchIndex:
                 return _scan(self._joined, self._starts, term)
             texts = self._texts
             return [i for i in among if term in texts[i]]
+        term = "".join(term.split())  # a quoted phrase: spaces do not count here either
         pattern = _initials_pattern(term)
         exact = all(ch in INITIALS for ch in term)  # nothing else to check in the text
         key = initial_consonants(term)

@@ -78,9 +78,11 @@ from quizapp.ui.theme import colors
 
 Role = Qt.ItemDataRole
 CARD_ID_ROLE = Role.UserRole
-#: Column widths in pixels at the start (the question column takes what is left).
-COLUMN_WIDTHS = {"deck": 130, "tags": 120, "state": 80, "due": 90, "interval": 60,
-                 "lapses": 45, "retrievability": 80, "last_review": 85}
+#: Columns sized to fit a typical value and their header in the window's font (the question
+#: column takes what is left); deck and tags get a fixed share.
+FIXED_WIDTHS = {"deck": 110, "tags": 100}
+WIDTH_SAMPLES = {"due": "(2026-12-08)", "interval": "4.2개월", "lapses": "00",
+                 "retrievability": "100%", "last_review": "2026-12-08"}
 RIGHT_ALIGNED = {"interval", "lapses", "retrievability"}
 STATUS_SECONDS = 8
 #: After a search the preview waits this long, so typing is never held up by rendering a card
@@ -91,6 +93,16 @@ RATING_KEYS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 
 def _local(moment: datetime, with_time: bool = False) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+def _due_text(row: BrowseRow, now: datetime) -> str:
+    """A date; for a (re)learning step due today, its time."""
+    if row.due is None:
+        return ""
+    local = row.due.astimezone()
+    if row.state in ("learning", "relearning") and local.date() == now.astimezone().date():
+        return local.strftime("%H:%M")
+    return local.strftime("%Y-%m-%d")
 
 
 class BrowserModel(QAbstractTableModel):
@@ -143,8 +155,10 @@ class BrowserModel(QAbstractTableModel):
             if row.buried:
                 return QBrush(QColor(palette.muted))
             return None
-        if role == Role.ToolTipRole and column == "question":
-            return f"{row.question.ko}\n{row.question.en}"
+        if role == Role.ToolTipRole:  # the whole text of a cell too narrow for it
+            if column == "question":
+                return f"{row.question.ko}\n{row.question.en}"
+            return self.text(row, column) or None
         if role == Role.TextAlignmentRole and column in RIGHT_ALIGNED:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -184,10 +198,8 @@ class BrowserModel(QAbstractTableModel):
                       if getattr(row, name)]
             return " · ".join(parts)
         if column == "due":
-            if row.due is None:
-                return ""
-            shown = _local(row.due, with_time=row.state in ("learning", "relearning"))
-            return f"({shown})" if row.suspended or row.buried else shown
+            shown = _due_text(row, self.table.now())
+            return f"({shown})" if shown and (row.suspended or row.buried) else shown
         if column == "interval":
             return "" if row.interval is None else format_interval(row.interval, lang)
         if column == "lapses":
@@ -313,8 +325,6 @@ class BrowserWindow(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
-        for column, width in COLUMN_WIDTHS.items():
-            self.table.setColumnWidth(COLUMNS.index(column), width)
         header.setSectionResizeMode(COLUMNS.index("question"), QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(36)
         header.setSortIndicator(self.model.sort_column, Qt.SortOrder.AscendingOrder)
@@ -354,9 +364,9 @@ class BrowserWindow(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([640, 360])  # proportions: the table gets the larger part
+        self.splitter.setStretchFactor(0, 2)  # the table gets two thirds
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([840, 420])
 
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -728,9 +738,23 @@ class BrowserWindow(QWidget):
             "col_when", "col_grade", "col_state_before", "col_interval_after", "col_stability",
             "col_difficulty", "col_time")])
         self.hint.setText(tr("browser_keys", mode))
+        self._size_columns()
         self.count.setText(tr("shown_count", mode, shown=self.model.rowCount(),
                               total=len(self.table_data.rows)))
         self._update_status()
+
+    def _size_columns(self) -> None:
+        """Widths that fit each column's header and a typical value in this language."""
+        metrics = self.table.fontMetrics()
+        header = self.table.horizontalHeader().fontMetrics()
+        samples = {**WIDTH_SAMPLES, "state": f"{tr('state_relearning', self.mode)} · "
+                                               f"{tr('state_suspended', self.mode)}"}
+        for column in COLUMNS:
+            if column == "question":
+                continue
+            title = header.horizontalAdvance(tr(f"col_{column}", self.mode)) + 28  # + arrow
+            width = FIXED_WIDTHS.get(column) or metrics.horizontalAdvance(samples[column]) + 14
+            self.table.setColumnWidth(COLUMNS.index(column), max(title, width))
 
     def _fill_filters(self) -> None:
         mode = self.mode

@@ -132,6 +132,9 @@ def test_search_by_initial_consonants(library: Library, store: ProgressStore) ->
     assert search(table, "ㄱㅅ") == ["gd", "slope"]  # 경사하강, 경사도
     assert search(table, "경사ㅎ") == ["gd"]  # a full syllable must match exactly
     assert search(table, "ㅂㅊ ㅈㄱㅎ") == ["bn", "ln"]  # 배치 정규화
+    assert search(table, "ㅂㅊㅈㄱㅎ") == ["bn", "ln"]  # spaces in the text do not count
+    assert search(table, "배치정ㄱ") == ["bn", "ln"]
+    assert search(table, '"ㅂㅊ ㅈㄱ"') == ["bn", "ln"]
     assert search(table, "ㅈㄱㅎ -ㄹㅇㅇ") == ["bn"]  # not 레이어
     assert search(table, "ㅋㅋ") == []
     # Decomposed input (as some systems send it) and conjoining jamo are the same letters.
@@ -167,6 +170,24 @@ def test_typing_narrows_and_backspace_reuses_results(library: Library, store: Pr
     assert refines(Query(("gradient", "desc")), Query(("gradient", "de")))
     assert refines(Query(("adam",), ("mo",)), Query(("adam",), ("mom",)))
     assert not refines(Query(("adam",), ("momentum",)), Query(("adam",), ("mom",)))
+    assert refines(Query(("ㄱㅅㅎ",)), Query(("ㄱㅅ",)))
+    # 사하ㄱ is matched without spaces, so it finds 경사 하강, which 사하 does not.
+    assert not refines(Query(("사하ㄱ",)), Query(("사하",)))
+
+
+@pytest.mark.parametrize("typed", [
+    "경사하강", "ㄱㅅㅎㄱ", "경ㅅ하", "배치 정규화 -레이어", '"batch norm" -what', "norm -ㄹ",
+    "what is a", "-의 답", "ㅈㄱㅎ ㅂ",
+])
+def test_narrowing_as_you_type_finds_what_a_fresh_search_finds(
+        library: Library, store: ProgressStore, typed: str) -> None:
+    """Typing a character at a time, then deleting them again, gives at every step what a
+    search of the whole text gives (narrowing and the kept results never lose a card)."""
+    typing = CardTable(library, store, now=lambda: NOW)
+    steps = [typed[:end] for end in range(1, len(typed) + 1)]
+    for text in steps + steps[::-1][1:]:
+        fresh = CardTable(library, store, now=lambda: NOW)
+        assert typing.search(text) == fresh.search(text), text
 
 
 # -- rows and filters --------------------------------------------------------------------------
