@@ -163,6 +163,8 @@ class BrowseRow:
     lapses: int
     reviews: int
     retrievability: float | None  # FSRS's recall probability now (None: never reviewed)
+    stability: float | None  # FSRS memory state (days; None: never reviewed)
+    difficulty: float | None
     last_review: datetime | None
     has_demo: bool
     user_card: bool  # from the user's decks
@@ -215,14 +217,16 @@ def _row(card: Card, row: CardRow | None, status: CardStatus, summary: tuple[int
          scheduler: CardScheduler, user_card: bool) -> BrowseRow:
     buried = status.buried(now)
     state, due, interval, recall, last = "new", None, None, None, None
+    stability = difficulty = None
     if row is not None:
         fsrs = json.loads(row.fsrs_json)  # faster than FsrsCard.from_json for 10,000 cards
         state = STATES[row.state] if 0 < row.state < len(STATES) else "review"
         due = row.due
         last = datetime.fromisoformat(fsrs["last_review"]) if fsrs.get("last_review") else None
         interval = due - last if last is not None else None
-        if last is not None and fsrs.get("stability") is not None:
-            memory = FsrsCard(card_id=0, stability=fsrs["stability"], last_review=last, due=due)
+        stability, difficulty = fsrs.get("stability"), fsrs.get("difficulty")
+        if last is not None and stability is not None:
+            memory = FsrsCard(card_id=0, stability=stability, last_review=last, due=due)
             recall = float(scheduler.fsrs.get_card_retrievability(memory, now))
     order, title = decks.get(card.deck, (len(decks), Text(card.deck, card.deck)))
     return BrowseRow(
@@ -232,7 +236,8 @@ def _row(card: Card, row: CardRow | None, status: CardStatus, summary: tuple[int
         flag=status.flag, leech=status.leech, due=due,
         due_today=due is not None and due < day_end and not status.suspended and not buried,
         interval=interval, lapses=summary[2], reviews=summary[0], retrievability=recall,
-        last_review=last, has_demo=card.demo is not None, user_card=user_card)
+        stability=stability, difficulty=difficulty, last_review=last,
+        has_demo=card.demo is not None, user_card=user_card)
 
 
 # -- filters -------------------------------------------------------------------------------------

@@ -340,7 +340,7 @@ class BrowserWindow(QWidget):
         self.preview = CardView(math)
         self.preview.set_mode(mode)
         self.history_label = QLabel()
-        self.history = QTableWidget(0, 7)
+        self.history = QTableWidget(0, 5)
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.history.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -364,9 +364,9 @@ class BrowserWindow(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 2)  # the table gets two thirds
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([840, 420])
+        self.splitter.setStretchFactor(0, 5)  # the table gets the larger part
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([900, 380])
 
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -669,6 +669,9 @@ class BrowserWindow(QWidget):
         demo = f" · ▶ {tr('demo', mode)} (D)" if row.has_demo else ""
         summary = tr("preview_summary", mode, reviews=row.reviews, lapses=row.lapses,
                      recall=recall)
+        if row.stability is not None and row.difficulty is not None:
+            summary += " · " + tr("preview_memory", mode, stability=row.stability,
+                                  difficulty=row.difficulty)
         self.preview_header.setText(
             f"<b>{html.escape(card.id)}</b> · {html.escape(row.deck_title.get(lang))}{owner}"
             f" · {html.escape(self.model.text(row, 'state'))}{demo}<br>{tags}<br>"
@@ -687,8 +690,6 @@ class BrowserWindow(QWidget):
                     tr(f"state_{STATES[log['state_before'] or 0]}", mode),
                     "" if interval is None else format_interval(timedelta(seconds=interval),
                                                                 lang),
-                    "" if log["stability"] is None else f"{log['stability']:.1f}",
-                    "" if log["difficulty"] is None else f"{log['difficulty']:.1f}",
                     f"{(log['duration_ms'] or 0) / 1000:.0f}s"], int(log["rating"])))
             for action in self.store.action_rows(card_id):
                 what = tr(f"kind_{action['kind']}", mode)
@@ -698,7 +699,7 @@ class BrowserWindow(QWidget):
                     what += f" (+{action['detail'].get('days', '?')})"
                 entries.append((action["done_at"], [
                     _local(datetime.fromisoformat(action["done_at"]), with_time=True),
-                    f"[{what}]", "", "", "", "", ""], 0))
+                    f"[{what}]", "", "", ""], 0))
         entries.sort(key=lambda entry: entry[0], reverse=True)  # newest first, as Anki
         self.history.setRowCount(len(entries))
         palette = colors()
@@ -712,6 +713,8 @@ class BrowserWindow(QWidget):
             f"<b>{tr('history', mode)}</b>" + ("" if entries else
                                                f" — {tr('history_empty', mode)}"))
         self.history.resizeColumnsToContents()
+        self.history.horizontalHeader().setSectionResizeMode(
+            self.history.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
 
     # -- language, theme, status ------------------------------------------------------------------
 
@@ -735,8 +738,7 @@ class BrowserWindow(QWidget):
         self.actions_by_key["act_demo"].setText(f"{tr('act_demo', mode)}\tD")
         self.actions_by_key["act_edit"].setText(f"{tr('act_edit', mode)}\tE")
         self.history.setHorizontalHeaderLabels([tr(k, mode) for k in (
-            "col_when", "col_grade", "col_state_before", "col_interval_after", "col_stability",
-            "col_difficulty", "col_time")])
+            "col_when", "col_grade", "col_state_before", "col_interval_after", "col_time")])
         self.hint.setText(tr("browser_keys", mode))
         self._size_columns()
         self.count.setText(tr("shown_count", mode, shown=self.model.rowCount(),
@@ -747,12 +749,12 @@ class BrowserWindow(QWidget):
         """Widths that fit each column's header and a typical value in this language."""
         metrics = self.table.fontMetrics()
         header = self.table.horizontalHeader().fontMetrics()
-        samples = {**WIDTH_SAMPLES, "state": f"{tr('state_relearning', self.mode)} · "
+        samples = {**WIDTH_SAMPLES, "state": f"{tr('state_review', self.mode)} · "
                                                f"{tr('state_suspended', self.mode)}"}
         for column in COLUMNS:
             if column == "question":
                 continue
-            title = header.horizontalAdvance(tr(f"col_{column}", self.mode)) + 28  # + arrow
+            title = header.horizontalAdvance(tr(f"col_{column}", self.mode)) + 20  # + arrow
             width = FIXED_WIDTHS.get(column) or metrics.horizontalAdvance(samples[column]) + 14
             self.table.setColumnWidth(COLUMNS.index(column), max(title, width))
 
