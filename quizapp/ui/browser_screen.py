@@ -419,6 +419,7 @@ class BrowserWindow(QWidget):
         add("act_demo", self.open_demo)  # D and E are letter shortcuts (ui/shortcuts.py)
         add("act_edit", self.request_edit)
         add("act_undo", self.undo, "Ctrl+Z")
+        add("act_menu", self.show_menu_at_current, "Shift+F10", "Menu")
 
     def selected_cards(self) -> list[str]:
         """The selected cards in table order (or the current one when nothing is selected)."""
@@ -566,6 +567,12 @@ class BrowserWindow(QWidget):
     def show_context_menu(self, position: QPoint) -> None:
         menu = self.context_menu()
         menu.exec(self.table.viewport().mapToGlobal(position))
+
+    def show_menu_at_current(self) -> None:
+        """The Menu key or Shift+F10: the context menu at the current row."""
+        index = self.table.currentIndex()
+        rect = self.table.visualRect(index) if index.isValid() else self.table.rect()
+        self.show_context_menu(rect.bottomLeft() if index.isValid() else QPoint(0, 0))
 
     def context_menu(self) -> QMenu:
         """Every action on the selected cards, with its keys."""

@@ -199,6 +199,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "act_edit": ("카드 편집", "Edit the card"),
     "act_undo": ("되돌리기", "Undo"),
     "act_search": ("검색창으로", "Go to the search box"),
+    "act_menu": ("작업 메뉴", "Actions menu"),
     "reset_confirm": (
         "카드 {count}장의 학습 진도를 초기화할까요? 새 카드로 돌아가고, 지난 복습 기록은 "
         "통계에 그대로 남습니다. Ctrl+Z로 되돌릴 수 있습니다.",

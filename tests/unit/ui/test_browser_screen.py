@@ -316,6 +316,22 @@ def test_the_context_menu_lists_every_action_with_its_keys(qtbot: QtBot,
     flags = next(a.menu() for a in menu.actions() if a.text() == "깃발")
     assert [a.shortcut().toString() for a in flags.actions()][:4] == [
         "Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4"]
+    # From the keyboard: the Menu key and Shift+F10 open it on the table.
+    go_to(qtbot, browser, "a1")
+    for key, modifier in ((Qt.Key.Key_Menu, Qt.KeyboardModifier.NoModifier),
+                          (Qt.Key.Key_F10, SHIFT)):
+        shown: list[str] = []
+
+        def close_popup(seen: list[str] = shown) -> None:
+            popup = QApplication.activePopupWidget()
+            assert popup is not None, "no menu opened"
+            seen.extend(a.text() for a in popup.actions() if a.text())
+            popup.close()
+
+        QTimer.singleShot(50, close_popup)
+        qtbot.keyClick(browser.table, key, modifier)
+        qtbot.waitUntil(lambda seen=shown: bool(seen))
+        assert "보류 / 보류 풀기" in shown
 
 
 def test_d_asks_for_the_cards_demo_and_e_for_the_editor(qtbot: QtBot,
