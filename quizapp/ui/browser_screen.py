@@ -156,9 +156,12 @@ class BrowserModel(QAbstractTableModel):
                 return QBrush(QColor(palette.muted))
             return None
         if role == Role.ToolTipRole:  # the whole text of a cell too narrow for it
+            # Escaped: Qt shows a tooltip that looks like HTML as rich text, and card text is
+            # data from anyone (an <img src=file:...> must stay text).
             if column == "question":
-                return f"{row.question.ko}\n{row.question.en}"
-            return self.text(row, column) or None
+                return f"<p>{html.escape(row.question.ko)}<br>{html.escape(row.question.en)}</p>"
+            text = self.text(row, column)
+            return f"<p>{html.escape(text)}</p>" if text else None
         if role == Role.TextAlignmentRole and column in RIGHT_ALIGNED:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -338,6 +341,7 @@ class BrowserWindow(QWidget):
         self.preview_header.setWordWrap(True)
         self.preview_header.setTextFormat(Qt.TextFormat.RichText)
         self.preview = CardView(math)
+        self.preview.card_requested.connect(self.show_linked_card)  # a follow-up link
         self.preview.set_mode(mode)
         self.history_label = QLabel()
         self.history = QTableWidget(0, 5)
@@ -370,6 +374,7 @@ class BrowserWindow(QWidget):
 
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # messages name cards and files
         self._status_timer = QTimer(self)
         self._status_timer.setSingleShot(True)
         self._status_timer.timeout.connect(self.clear_status)
@@ -631,6 +636,21 @@ class BrowserWindow(QWidget):
             self._preview_timer.stop()
             self.update_preview()
 
+    def show_linked_card(self, card_id: str) -> None:
+        """A follow-up link in the preview: select that card (showing every card first when
+        the search or a filter hides it)."""
+        if self.model.view_row(card_id) is None:
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            for combo in (self.deck_filter, self.tag_filter, self.state_filter):
+                combo.blockSignals(True)
+                combo.setCurrentIndex(0)
+                combo.blockSignals(False)
+            self.run_search()
+        if self.select_card(card_id):
+            self.table.scrollTo(self.table.currentIndex())
+
     def select_card(self, card_id: str) -> bool:
         row = self.model.view_row(card_id)
         if row is None:
@@ -663,7 +683,8 @@ class BrowserWindow(QWidget):
         self._previewed = card_id
         card = self.library.card(card_id) if card_id else None
         row = self.table_data.row(card_id) if card_id else None
-        self.preview.show_card(card, revealed=True)
+        follow_ups = [c for ref in card.follow_ups if (c := self.library.card(ref))] if card else []
+        self.preview.show_card(card, revealed=True, follow_ups=follow_ups)
         self._fill_history(card_id)
         if card is None or row is None:
             self.preview_header.setText("")

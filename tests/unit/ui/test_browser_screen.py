@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from card_files import write_card
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl
 from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
@@ -84,7 +84,7 @@ def cell(browser: BrowserWindow, card_id: str, column: str) -> str:
 def go_to(qtbot: QtBot, browser: BrowserWindow, card_id: str) -> None:
     """Select ``card_id`` with the arrow keys, from the table."""
     browser.table.setFocus()
-    qtbot.keyClick(browser.table, Qt.Key.Key_Home)
+    qtbot.keyClick(browser.table, Qt.Key.Key_Home, CTRL)  # the first row
     for _ in range(browser.model.rowCount()):
         if browser.current_card() == card_id:
             return
@@ -290,6 +290,13 @@ def test_the_preview_shows_the_selected_card_and_its_history(qtbot: QtBot,
     qtbot.keyClick(browser.table, Qt.Key.Key_Down)
     assert "네스테로프는?" in browser.preview.plain_text("ko")
     assert browser.history.item(0, 1).text() == "알맞음"
+    # a1's follow-up link (a2) selects that card, even when the search hides it
+    go_to(qtbot, browser, "a1")
+    assert "href='card:a2'" in browser.preview.html("ko").replace('"', "'")
+    type_text(browser.search, "모멘텀")
+    qtbot.waitUntil(lambda: shown_ids(browser) == ["a1"])
+    browser.preview.panes["ko"].anchorClicked.emit(QUrl("card:a2"))
+    assert browser.current_card() == "a2" and len(shown_ids(browser)) == 6
 
 
 def test_sorting_by_a_column_keeps_the_selection(qtbot: QtBot, window: MainWindow) -> None:
@@ -461,3 +468,29 @@ def test_a_leech_is_reported_on_the_review_screen(qtbot: QtBot, small_content: P
     qtbot.keyClick(review, Qt.Key.Key_Z, CTRL)  # undo takes the leech and the grade back
     assert review.session.current.id == "a1"
     assert win.store.card_status("a1").suspended is False
+
+
+def test_card_text_is_never_html_outside_the_card_pane(qtbot: QtBot, small_content: Path,
+                                                       tmp_path: Path) -> None:
+    """A hostile card's question and tags reach the table, its tooltips and the preview's
+    header as text; only CardPane (locked down) renders card Markdown."""
+    write_card(small_content / "beta", "09.md", "evil",
+               extra='tags = ["<b>tag</b>"]\n',
+               ko="<img src='file:///etc/hostname'> 질문", en="<b>bold</b> question")
+    application()
+    win = create_window(small_content, str(tmp_path / "data"))
+    qtbot.addWidget(win)
+    win.show()
+    browser = open_browser(qtbot, win)
+    go_to(qtbot, browser, "evil")
+    row = browser.model.view_row("evil")
+    assert row is not None
+    question = browser.model.index(row, COLUMNS.index("question"))
+    assert question.data() == "<img src='file:///etc/hostname'> 질문"  # shown as typed
+    tooltip = question.data(Qt.ItemDataRole.ToolTipRole)
+    assert "<img" not in tooltip and "&lt;img" in tooltip and "&lt;b&gt;bold" in tooltip
+    tags = browser.model.index(row, COLUMNS.index("tags")).data(Qt.ItemDataRole.ToolTipRole)
+    assert "<b>" not in tags
+    assert "&lt;b&gt;tag" in browser.preview_header.text()
+    assert "<img" not in browser.preview_header.text()
+    assert browser.status.textFormat() == Qt.TextFormat.PlainText
