@@ -2,14 +2,15 @@
 # Walk through the app as a new user does — a real X window (Xvfb), real key presses (xdotool),
 # full-screen screenshots — and store the screenshots in docs/screenshots/ (ko and en).
 #
-#   bash docs/walkthrough.sh [all|review|rehearsal]
+#   bash docs/walkthrough.sh [all|review|rehearsal]   (review includes the card browser)
 #
 # Needs ../shared/tools/walk (or WALK=path/to/walk); PY is the Python with the app's
 # dependencies (default .venv/bin/python). Every shot starts from a fresh data folder.
 # review: home, a question, its answer (with formulas), the card's live demo, the demo
 # gallery, the keyboard-shortcut help, the card editor, statistics and settings after a
-# simulated year of study,
-# and the answer again in the dark theme.
+# simulated year of study, the answer again in the dark theme, and the card browser (B) with
+# six weeks of simulated study, a search typed (initial consonants ㄱㅅㅎㄱ in Korean) and the
+# preview of the second card found.
 # rehearsal: the quiz setup, a multiple-choice question with its feedback, the round summary,
 # a typed answer's result, an interview question with its countdown in overtime, an answer
 # given aloud, and the interview report.
@@ -168,8 +169,52 @@ rehearsal() {
   shot "interview-report-$lang"
 }
 
+studied() {  # a fresh data folder with six weeks of study, suspended, flagged and buried cards
+  "$WALK" stop >/dev/null 2>&1 || true
+  rm -rf "$WALK_DIR/data"
+  mkdir -p "$WALK_DIR/data"
+  "$PY" - "$WALK_DIR/data/progress.sqlite3" "$1" <<'EOF'
+import sys
+from pathlib import Path
+sys.path.insert(0, "tests")
+from simulated_history import simulate
+from quizapp.content import default_content_dir, load_library
+from quizapp.store import open_store
+from quizapp.study import DayClock, utc_now
+from quizapp.study import card_actions as actions
+library = load_library(default_content_dir())
+now = utc_now()
+with open_store(Path(sys.argv[1])) as store:
+    store.set_setting("ui_language", sys.argv[2])
+    store.set_setting("theme", "light")
+    simulate(store, [c.id for c in library.cards][:160], days=45, end=now, new_per_day=6,
+             skill=0.8, seed=3)
+    grad = [c.id for c in library.cards if "gradient" in (c.question.en + c.answer.en).lower()]
+    actions.suspend(store, grad[3:5], now)
+    actions.set_flag(store, grad[1:2], 1, now)
+    actions.set_flag(store, grad[6:7], 4, now)
+    actions.bury(store, grad[8:9], now, DayClock(4))
+    store.db.execute("update card_status set leech = 1 where card_id = ?", [grad[4]])
+EOF
+  "$WALK" start >/dev/null
+  "$WALK" size 1600 1000
+}
+
+browser() {
+  local lang=$1
+  studied "$lang"
+  "$WALK" key b
+  sleep 2
+  if [ "$lang" = ko ]; then fit "카드 찾아보기"; query="ㄱㅅㅎㄱ"; else fit "Browse cards"; query="gradient descent"; fi
+  xdotool type --delay 250 "$query"   # slowly: xdotool types Hangul by remapping a key
+  sleep 1
+  "$WALK" key Down Down               # into the table, one card down
+  sleep 3                             # the preview's formulas are drawn a moment later
+  shot "browser-$lang"
+}
+
 for lang in ko en; do
-  if [ "$PART" != rehearsal ]; then review "$lang"; fi
-  if [ "$PART" != review ]; then rehearsal "$lang"; fi
+  if [ "$PART" = all ] || [ "$PART" = review ]; then review "$lang"; browser "$lang"; fi
+  if [ "$PART" = all ] || [ "$PART" = rehearsal ]; then rehearsal "$lang"; fi
 done
 "$WALK" stop

@@ -177,6 +177,46 @@ def m003_rehearsals(db: Database) -> None:
     db.table("interview_answers").create_index(["card_id"])
 
 
+@migrations()
+def m004_card_status_and_actions(db: Database) -> None:
+    # What Anki keeps per card beyond the scheduling state: suspended, buried until a study day,
+    # a flag colour, the leech tag. One row per card that has any of them (no row: none).
+    db.execute("""
+        CREATE TABLE card_status (
+            card_id TEXT PRIMARY KEY,
+            suspended INTEGER NOT NULL DEFAULT 0,
+            buried_until TEXT,
+            flag INTEGER NOT NULL DEFAULT 0,
+            leech INTEGER NOT NULL DEFAULT 0
+        )""")
+    # Card actions (suspend, bury, flag, reset, set due date, leech), each undoable: one row per
+    # action, and per card the values before it. ``revlog_seq`` is the newest revlog id handed
+    # out when the action was done, so grades and actions have one order: a grade with a larger
+    # id came after the action. ``grade_id`` names the grade an automatic action (a leech) was
+    # part of; undoing that grade undoes it too. In ``action_cards`` a before-value is JSON:
+    # an object (the row as it was) or ``null`` (there was no row); SQL NULL means the action
+    # did not touch that table for that card.
+    db.execute("""
+        CREATE TABLE actions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            done_at TEXT NOT NULL,
+            revlog_seq INTEGER NOT NULL,
+            grade_id INTEGER,
+            detail TEXT
+        )""")
+    db.execute("""
+        CREATE TABLE action_cards (
+            action_id INTEGER NOT NULL REFERENCES actions(id),
+            card_id TEXT NOT NULL,
+            status_before TEXT,
+            card_before TEXT,
+            PRIMARY KEY (action_id, card_id)
+        )""")
+    db.table("action_cards").create_index(["card_id"])
+    db.table("actions").create_index(["grade_id"])
+
+
 def known_migration_names() -> set[str]:
     return {m.name for m in migrations._migrations}
 

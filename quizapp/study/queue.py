@@ -12,6 +12,9 @@ Counts (what the review header and the home screen show):
 - review: review cards due today.
 ``stats``' ``learning`` counts every card in a learning state; the two agree except for a
 relearning step that falls on a later day.
+
+Suspended cards, and cards buried until a later study day, are not in the queue and not
+counted (as in Anki); a buried new card does not use up a new-card slot.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from quizapp.content import Card
-from quizapp.store import CardRow
+from quizapp.store import NO_STATUS, CardRow, CardStatus, LeechRule
 
 LEARNING_STATES = (1, 3)  # fsrs Learning, Relearning
 REVIEW_STATE = 2
@@ -30,6 +33,8 @@ REVIEW_STATE = 2
 LEARN_AHEAD = timedelta(minutes=20)
 
 NewLimit = Literal["deck", "all"]  # which daily limit stopped new cards
+LeechAction = Literal["suspend", "tag"]
+LEECH_ACTIONS: tuple[LeechAction, ...] = ("suspend", "tag")
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,8 @@ class StudySettings:
     deck_limits: Mapping[str, int] = field(default_factory=dict)
     day_start_hour: int = 4
     desired_retention: float = 0.9
+    leech_threshold: int = 8  # lapses that make a card a leech (Anki's default); 0: never
+    leech_action: LeechAction = "suspend"  # "suspend": tag and suspend; "tag": tag only
     #: Learning and relearning steps in seconds (Anki's and py-fsrs's defaults: 1m 10m; 10m).
     learning_steps: tuple[int, ...] = (60, 600)
     relearning_steps: tuple[int, ...] = (600,)
@@ -50,6 +57,9 @@ class StudySettings:
 
     def deck_limit(self, deck_id: str) -> int:
         return int(self.deck_limits.get(deck_id, self.deck_new_per_day))
+
+    def leech_rule(self) -> LeechRule:
+        return LeechRule(self.leech_threshold, self.leech_action != "tag")
 
 
 @dataclass(frozen=True)
@@ -89,19 +99,25 @@ def build_queue(
     now: datetime,
     day_end: datetime,
     allowance: NewAllowance,
+    statuses: Mapping[str, CardStatus] | None = None,
 ) -> DailyQueue:
     """Build the queue over ``cards`` (content order) from their stored progress at ``now``.
 
     ``day_end`` is the start of the next study day; ``allowance`` how many new cards may still
     be introduced today. Review cards are due for the whole study day they fall in; learning
-    cards at their minute, or up to ``LEARN_AHEAD`` early when nothing else is left.
+    cards at their minute, or up to ``LEARN_AHEAD`` early when nothing else is left. Cards
+    whose status (``statuses``) is suspended, or buried until after ``now``, are left out.
     """
     learning: list[tuple[datetime, str]] = []
     review: list[tuple[datetime, str]] = []
     new: list[str] = []
     taken: dict[str, int] = {}
     held: dict[NewLimit, int] = {"deck": 0, "all": 0}
+    statuses = statuses or {}
     for card in cards:
+        status = statuses.get(card.id, NO_STATUS)
+        if status.suspended or status.buried(now):
+            continue
         row = rows.get(card.id)
         if row is None:
             if len(new) >= allowance.total:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from quizapp.content import Card, Library
-from quizapp.store import ProgressStore
+from quizapp.store import ProgressStore, Undone
 from quizapp.study.clock import DayClock, utc_now
 from quizapp.study.limits import add_new_today, new_allowance
 from quizapp.study.queue import DailyQueue, StudySettings, build_queue
@@ -81,18 +81,22 @@ class StudySession:
         outcomes = self.scheduler.outcomes(card.id, self.store.card_row(card.id), self.now())
         return {rating: outcome.interval for rating, outcome in outcomes.items()}
 
-    def grade(self, rating: int, duration_ms: int = 0) -> None:
-        """Record ``rating`` (1-4) for the current card; it is on disk when this returns."""
+    def grade(self, rating: int, duration_ms: int = 0) -> int | None:
+        """Record ``rating`` (1-4) for the current card; it is on disk when this returns.
+
+        Returns the card's lapse count when this grade made it a leech (tagged, and suspended
+        unless the settings say "tag only"), else None."""
         if rating not in (1, 2, 3, 4):
             raise ValueError(f"rating must be 1-4, got {rating}")
         card = self._require_current()
         now = self.now()
         # The review is built from the card's row as read inside the write transaction, so a
         # second process grading the same collection can never make us schedule from a stale
-        # state or log a second "first review".
-        self.store.record_review(card.id, lambda row: self.scheduler.review(
-            card.id, row, rating, now, duration_ms))
+        # state or log a second "first review". A leech is tagged in that transaction too.
+        log_id = self.store.record_review(card.id, lambda row: self.scheduler.review(
+            card.id, row, rating, now, duration_ms), leech=self.settings.leech_rule())
         self.refresh()
+        return self.store.leech_lapses(log_id) if rating == 1 else None
 
     def add_new_cards(self, count: int) -> None:
         """Let ``count`` more new cards come today in this session's deck (or all decks)."""
@@ -100,12 +104,18 @@ class StudySession:
         self.refresh()
 
     def undo(self) -> str | None:
-        """Undo the newest grade (card state and log row); returns the card id it restored.
+        """Undo the newest grade (card state and log row) or card action; returns the (first)
+        card id it restored.
 
         Raises ``UndoConflictError`` (nothing changed) when that card was graded again elsewhere."""
+        undone = self.undo_last()
+        return undone.card_id if undone else None
+
+    def undo_last(self) -> Undone | None:
+        """Undo the newest grade or card action and rebuild the queue; returns what was undone."""
         undone = self.store.undo_last()
         self.refresh()
-        return undone.card_id if undone else None
+        return undone
 
     def _require_current(self) -> Card:
         card = self.current
@@ -119,10 +129,12 @@ def grade_again(store: ProgressStore, card_ids: Sequence[str], now: datetime,
     """Grade each card Again at ``now``, exactly as a review grade does (the same scheduler,
     the same log row, on the same undo stack); returns the log ids. Used to send the cards a
     quiz or an interview showed to be weak to today's review."""
+    leech = (settings or load_settings(store)).leech_rule()
     scheduler = scheduler_for(settings or load_settings(store))
 
     def again(card_id: str) -> int:
-        return store.record_review(card_id, lambda row: scheduler.review(card_id, row, 1, now, 0))
+        return store.record_review(card_id, lambda row: scheduler.review(card_id, row, 1, now, 0),
+                                   leech=leech)
 
     return [again(card_id) for card_id in card_ids]
 
@@ -145,4 +157,5 @@ def daily_queue(
     limits."""
     allowance = new_allowance(library, store, settings, clock.day_start(now))
     cards = [c for c in library.cards_in(deck_id) if tag is None or tag in c.tags]
-    return build_queue(cards, store.card_rows(), now, clock.next_day_start(now), allowance)
+    return build_queue(cards, store.card_rows(), now, clock.next_day_start(now), allowance,
+                       store.card_statuses())

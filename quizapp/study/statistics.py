@@ -10,8 +10,10 @@ Definitions:
 - true retention (Anki's): among answers to cards in the review state, the share not graded
   Again; *young* cards had an interval under 21 days before the answer, *mature* 21 or more;
 - card states: new (never reviewed), learning ((re)learning steps), young and mature (review
-  state, scheduled interval under / from 21 days), suspended (none until cards can be
-  suspended);
+  state, scheduled interval under / from 21 days), suspended (a suspended card counts here
+  only, whatever its schedule, as in Anki's card counts);
+- forecast and overdue: reviewed cards that are not suspended (a suspended card is not shown
+  until unsuspended; a buried one comes back the next day, so it stays in the forecast);
 - retrievability now: FSRS's R of each reviewed card at this moment;
 - weak topics: per deck and per tag, the Again rate of its answers, its lapses (Again on a card
   in the review state), its quiz and interview misses and the mean retrievability of its
@@ -154,27 +156,31 @@ def compute_statistics(library: Library, store: ProgressStore,
     current, longest = _streaks(heatmap, today)
     rows = store.card_rows()
     cards_here = {card.id for card in library.cards}
+    suspended = {cid for cid, status in store.card_statuses().items()
+                 if status.suspended and cid in cards_here}
     forecast_year = [0] * 365
     overdue = 0
     states = dict.fromkeys(("new", "learning", "young", "mature", "suspended"), 0)
-    states["new"] = sum(1 for cid in cards_here if cid not in rows)
+    states["suspended"] = len(suspended)
+    states["new"] = sum(1 for cid in cards_here if cid not in rows and cid not in suspended)
     stability, difficulty, recall = [], [], []
     r_by_card: dict[str, float] = {}
     for card_id, card_row in rows.items():
         if card_id not in cards_here:
             continue
-        due_day = (_study_day(clock, card_row.due) - today).days
-        if due_day <= 0:
-            forecast_year[0] += 1
-            overdue += due_day < 0
-        elif due_day < 365:
-            forecast_year[due_day] += 1
         fsrs_card = FsrsCard.from_json(card_row.fsrs_json)
-        if card_row.state in LEARNING_STATES:
-            states["learning"] += 1
-        else:
-            interval = (fsrs_card.due - (fsrs_card.last_review or fsrs_card.due)).days
-            states["mature" if interval >= MATURE_DAYS else "young"] += 1
+        if card_id not in suspended:  # a suspended card is counted as suspended only
+            due_day = (_study_day(clock, card_row.due) - today).days
+            if due_day <= 0:
+                forecast_year[0] += 1
+                overdue += due_day < 0
+            elif due_day < 365:
+                forecast_year[due_day] += 1
+            if card_row.state in LEARNING_STATES:
+                states["learning"] += 1
+            else:
+                interval = (fsrs_card.due - (fsrs_card.last_review or fsrs_card.due)).days
+                states["mature" if interval >= MATURE_DAYS else "young"] += 1
         if fsrs_card.stability is not None and fsrs_card.difficulty is not None:
             stability.append(float(fsrs_card.stability))
             difficulty.append(float(fsrs_card.difficulty))

@@ -3,7 +3,7 @@ quiz and mock-interview buttons."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,6 +23,7 @@ from quizapp.ui.strings import tr
 from quizapp.ui.theme import colors
 
 ALL_DECKS = ""  # item data of the "all decks" row
+MESSAGE_SECONDS = 6
 
 
 class HomeScreen(QWidget):
@@ -90,6 +91,10 @@ class HomeScreen(QWidget):
             actions.addWidget(button, 1)
         self.hint = QLabel()
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._message_timer = QTimer(self)
+        self._message_timer.setSingleShot(True)
+        self._message_timer.timeout.connect(lambda: self.hint.setText(tr("study_hint",
+                                                                         self.mode)))
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -122,6 +127,11 @@ class HomeScreen(QWidget):
             item = self.decks.topLevelItem(index)
             if item.data(0, Qt.ItemDataRole.UserRole) == (deck_id or ALL_DECKS):
                 self.decks.setCurrentItem(item)
+
+    def show_message(self, text: str) -> None:
+        """Show ``text`` in place of the key hint for a few seconds (what an undo did)."""
+        self.hint.setText(text)
+        self._message_timer.start(MESSAGE_SECONDS * 1000)
 
     def show_problems(self) -> None:
         if self.library is None:

@@ -1,7 +1,8 @@
 """The main window: the menu bar, the home, review, quiz and mock-interview screens, and the
-windows it opens (demos, the demo gallery, help, the rehearsals' setup dialogs). It owns the
-library, the progress store and the user's view settings (language, theme, card zoom, window
-sizes), which it keeps in the database."""
+windows it opens (demos, the demo gallery, statistics, the card browser, the card editor,
+settings, help, the rehearsals' setup dialogs). It owns the library, the progress store and the
+user's view settings (language, theme, card zoom, window sizes), which it keeps in the
+database."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import contextlib
 import html
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence
@@ -64,6 +65,9 @@ from quizapp.ui.review_screen import ReviewScreen
 from quizapp.ui.shortcuts import letter_shortcuts
 from quizapp.ui.strings import LANGUAGE_MODES, next_mode, tr
 from quizapp.ui.theme import THEMES, apply_theme, colors
+
+if TYPE_CHECKING:
+    from quizapp.ui.browser_screen import BrowserWindow
 
 LANGUAGE_SETTING = "ui_language"
 THEME_SETTING = "theme"
@@ -120,10 +124,12 @@ class MainWindow(QMainWindow):
         self.quiz.again_requested.connect(self.open_quiz_setup)
         self.interview.again_requested.connect(self.open_interview_setup)
         self.rehearsal_dialog: QDialog | None = None  # a quiz or interview setup, past interviews
+        self.review.cards_changed.connect(self._refresh_browser)
         self.demo_windows: list[QWidget] = []
         self.card_demo: QWidget | None = None  # the demo window opened from a card (one)
         self.gallery: QWidget | None = None
         self.statistics: QWidget | None = None
+        self.browser: BrowserWindow | None = None
         self._demo_links_checked = False
         self.watcher: ContentWatcher | None = None
         self._watch_content()
@@ -134,7 +140,7 @@ class MainWindow(QMainWindow):
         for letter, action in (("l", self.toggle_language), ("d", self.open_current_demo),
                                ("g", self.open_gallery), ("t", self.open_statistics),
                                ("e", self.edit_current_card), ("q", self.open_quiz_setup),
-                               ("i", self.open_interview_setup)):
+                               ("i", self.open_interview_setup), ("b", self.open_browser)):
             shortcuts.register(self, letter, action)
         style_hints = QApplication.styleHints()
         style_hints.colorSchemeChanged.connect(lambda *_: self._follow_system_theme())
@@ -162,7 +168,7 @@ class MainWindow(QMainWindow):
         add("menu_study", "past_interviews", self.open_past_interviews)
         add("menu_study", "back_home", self.show_home)
         menus.separator("menu_study")
-        add("menu_study", "undo", self.review.undo, keys=(QKeySequence.StandardKey.Undo,))
+        add("menu_study", "undo", self.undo, keys=(QKeySequence.StandardKey.Undo,))
         menus.separator("menu_study")
         add("menu_study", "new_card", lambda: self.open_card_editor(None),
             keys=(QKeySequence.StandardKey.New, "Ctrl+N"))
@@ -182,6 +188,7 @@ class MainWindow(QMainWindow):
         menus.separator("menu_tools")
         add("menu_tools", "settings", self.open_settings,
             keys=("Ctrl+,", QKeySequence.StandardKey.Preferences))
+        add("menu_tools", "browse", self.open_browser, keys=("Ctrl+F",), letter="B")
         add("menu_help", "shortcuts", self.show_shortcuts,
             keys=(QKeySequence.StandardKey.HelpContents, "F1"))
         add("menu_help", "about", self.show_about)
@@ -296,6 +303,11 @@ class MainWindow(QMainWindow):
         if card is not None:
             self.open_card_editor(card)
 
+    def _edit_card_by_id(self, card_id: str) -> None:
+        card = self.library.card(card_id)
+        if card is not None:
+            self.open_card_editor(card)
+
     def _card_saved(self, card_id: str) -> None:
         self.reload_library()
         self.statusBar().showMessage(tr("card_saved", self.mode, path=card_id), 6000)
@@ -314,6 +326,8 @@ class MainWindow(QMainWindow):
         self._demo_links_checked = False
         self.check_demo_links()
         self.review.use_library(library)
+        if self.browser is not None:
+            self.browser.use_library(library)
         if self.stack.currentWidget() is self.home:
             self.show_home()
 
@@ -466,7 +480,7 @@ class MainWindow(QMainWindow):
             self.set_theme(view.theme)
         if view.zoom != self.zoom:
             self.zoom = view.zoom
-            self.review.card_view.set_zoom(self.zoom)
+            self._apply_zoom()
             self._save_setting(ZOOM_SETTING, self.zoom)
         while self.mode != view.language:
             self.toggle_language()
@@ -480,6 +494,72 @@ class MainWindow(QMainWindow):
             self.open_study(session.deck_id or "", tag=session.tag)
         else:
             self.show_home()
+
+    # -- the card browser -------------------------------------------------------------------
+
+    def open_browser(self) -> BrowserWindow:
+        """B or Ctrl+F: the card browser (one window; opening it again brings it to the front
+        with fresh progress)."""
+        if self.browser is not None:
+            self.browser.refresh_cards()
+            show_and_focus(self.browser)
+            return self.browser
+        from quizapp.ui.browser_screen import BrowserWindow
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            window = BrowserWindow(self.library, self.store, self.review.card_view.math,
+                                   self.mode)
+        finally:
+            QApplication.restoreOverrideCursor()
+        window.preview.set_zoom(self.zoom)
+        window.demo_requested.connect(self.open_card_demo)
+        window.cards_changed.connect(self._cards_changed_in_browser)
+        window.edit_requested.connect(self._edit_card_by_id)
+        letter_shortcuts().register(window, "l", self.toggle_language)
+        self.browser = window
+        window.closed.connect(lambda w=window: self._browser_closed(w))
+        show_and_focus(window)
+        return window
+
+    def _browser_closed(self, window: QWidget) -> None:
+        if self.browser is window:
+            self.browser = None
+            self.activateWindow()  # the keys come back here (not every X setup does it)
+
+    def _cards_changed_in_browser(self, card_ids: list[str]) -> None:
+        """Cards were suspended, buried, reset, ... (or an undo ran) in the browser: the
+        queue on screen and the home counts follow."""
+        if self.stack.currentWidget() is self.review:
+            self.review.refresh_session()
+        elif self.stack.currentWidget() is self.home:
+            self.show_home()
+
+    def _refresh_browser(self, card_ids: list[str]) -> None:
+        if self.browser is not None:
+            self.browser.refresh_cards(card_ids)
+
+    def undo(self) -> None:
+        """Ctrl+Z: undo the newest grade or card action. On the review screen it shows the card
+        again; elsewhere the home counts and the browser follow."""
+        if self.stack.currentWidget() is self.review and self.review.session is not None:
+            self.review.undo()
+            return
+        try:
+            undone = self.store.undo_last()
+        except UserError as err:
+            self.show_problem(user_message(err, self.mode))
+            return
+        self.show_problem("")
+        self.show_home()
+        if undone is None:
+            self.home.show_message(tr("nothing_to_undo", self.mode))
+            return
+        what = (tr("undone_grade", self.mode, card=undone.card_id) if undone.kind == "grade"
+                else tr("undone_other", self.mode, what=tr(f"kind_{undone.kind}", self.mode),
+                        count=len(undone.card_ids)))
+        self.home.show_message(what)
+        self._refresh_browser(list(undone.card_ids))
 
     # -- help -------------------------------------------------------------------------------
 
@@ -503,6 +583,8 @@ class MainWindow(QMainWindow):
             self.open_statistics()
         if self.rehearsal_dialog is not None:
             self.rehearsal_dialog.set_mode(self.mode)  # type: ignore[attr-defined]
+        if self.browser is not None:
+            self.browser.set_mode(self.mode)
         self._save_setting(LANGUAGE_SETTING, self.mode)
 
     def set_zoom(self, direction: int) -> None:
@@ -517,6 +599,8 @@ class MainWindow(QMainWindow):
     def _apply_zoom(self) -> None:
         for screen in (self.review, self.quiz, self.interview):
             screen.card_view.set_zoom(self.zoom)
+        if self.browser is not None:
+            self.browser.preview.set_zoom(self.zoom)
 
     def set_theme(self, theme: str) -> None:
         self.theme = theme
@@ -538,6 +622,8 @@ class MainWindow(QMainWindow):
         self.menus.check_theme(self.theme)
         for screen in (self.home, self.review, self.quiz, self.interview):
             screen.restyle()
+        if self.browser is not None:
+            self.browser.restyle()
 
     def _apply_mode(self) -> None:
         self.setWindowTitle(tr("app_title", self.mode))
@@ -609,7 +695,7 @@ class MainWindow(QMainWindow):
         except UserError as err:
             print(f"warning: no backup made: {err}", file=sys.stderr)
         for window in [*self.demo_windows, self.gallery, self.statistics,
-                       self.rehearsal_dialog]:
+                       self.rehearsal_dialog, self.browser]:
             if window is not None:
                 window.close()
         super().closeEvent(event)

@@ -45,6 +45,7 @@ class ReviewScreen(QWidget):
     card_shown = Signal(str)  # card id, once its question is on screen
     demo_requested = Signal(str)  # the id of the card whose demo to open
     problem = Signal(str)  # a message to show the user in words ("" clears it)
+    cards_changed = Signal(list)  # card ids whose progress a grade or an undo here changed
 
     def __init__(self, math: MathImages, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -160,28 +161,55 @@ class ReviewScreen(QWidget):
                 or self.preview is not None):
             return False
         duration_ms = round((time.monotonic() - self._shown_at) * 1000)
+        card_id = self.session.current.id
         try:
-            self.session.grade(rating, duration_ms)  # committed to disk when this returns
+            leech = self.session.grade(rating, duration_ms)  # on disk when this returns
         except UserError as err:  # read-only file, full disk, ...: the card stays on screen
             self._report(err)
             return False
         self._report(None)
         self.clear_status()
         self._show_current()
+        if leech is not None:  # Anki's "card was a leech"
+            suspended = self.session.settings.leech_action != "tag"
+            self.show_status("leech_suspended" if suspended else "leech_tagged", lapses=leech)
+        self.cards_changed.emit([card_id])
         return True
 
     def undo(self) -> None:
         if self.session is None:
             return
         try:
-            card_id = self.session.undo()
+            undone = self.session.undo_last()  # the newest grade, or a browser action
         except UserError as err:
             self._report(err)
             return
         self._report(None)
         self.preview = None
-        self.show_status("nothing_to_undo" if card_id is None else "undone")
+        if undone is None:
+            self.show_status("nothing_to_undo")
+        elif undone.kind == "grade":
+            self.show_status("undone")
+        else:
+            self.show_status("undone_other", what=tr(f"kind_{undone.kind}", self.mode),
+                             count=len(undone.card_ids))
         self._show_current(keep_status=True)
+        if undone is not None:
+            self.cards_changed.emit(list(undone.card_ids))
+
+    def refresh_session(self) -> None:
+        """Rebuild the queue after cards changed elsewhere (the browser suspended, buried or
+        reset one); the card on screen stays unless it left the queue."""
+        if self.session is None:
+            return
+        before = self.session.current
+        self.session.refresh()
+        if self.session.current is before or (
+                before is not None and self.session.current is not None
+                and self.session.current.id == before.id):
+            self._update_view()
+        else:
+            self._show_current(keep_status=True)
 
     def add_new_cards(self) -> None:
         """The done panel's offer: ``MORE_NEW_CARDS`` more new cards today."""

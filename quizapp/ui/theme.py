@@ -40,6 +40,12 @@ class Colors:
     right_bg: str
     wrong_bg: str
     mark_bg: str  # the words of a typed answer that named a concept
+    #: Browser rows: the background of a flagged card (Anki's seven flags: red, orange, green,
+    #: blue, pink, turquoise, purple) and of a suspended one (Anki's yellow); text stays
+    #: ``text``, so each is a light tint in the light theme and a dark one in the dark theme.
+    flags: tuple[str, str, str, str, str, str, str]
+    suspended_bg: str
+    flag_marks: tuple[str, str, str, str, str, str, str]  # the flag's own colour (a dot)
 
 
 LIGHT = Colors(dark=False, text="#1f2328", muted="#57606a", code_bg="#eef1f4",
@@ -48,14 +54,24 @@ LIGHT = Colors(dark=False, text="#1f2328", muted="#57606a", code_bg="#eef1f4",
                problem_text="#82071e", problem_border="#cf222e",
                grades=("#cf222e", "#9a6700", "#1a7f37", "#0969da"),
                right="#1a7f37", wrong="#cf222e", right_bg="#dafbe1", wrong_bg="#ffebe9",
-               mark_bg="#fff1a8")
+               mark_bg="#fff1a8",
+               flags=("#ffd8d8", "#ffe4c7", "#d3f3dc", "#d8e7ff", "#ffd9f2", "#cdf3ef",
+                      "#e6dcff"),
+               suspended_bg="#fff4b0",
+               flag_marks=("#d1242f", "#d9730d", "#1a7f37", "#0969da", "#bf3989", "#0f8a83",
+                           "#8250df"))
 DARK = Colors(dark=True, text="#e6edf3", muted="#9198a1", code_bg="#2d333b", pre_bg="#22272e",
               border="#444c56", link="#58a6ff", new="#58a6ff", learning="#ff7b72",
               due="#3fb950", notice_bg="#22272e", problem_bg="#3c1618",
               problem_text="#ffdcd7", problem_border="#f85149",
               grades=("#ff7b72", "#d29922", "#3fb950", "#58a6ff"),
               right="#3fb950", wrong="#ff7b72", right_bg="#1b3a24", wrong_bg="#3c1618",
-              mark_bg="#5a4b12")
+              mark_bg="#5a4b12",
+              flags=("#5c2629", "#57381a", "#1f4a2c", "#1d3a61", "#57224b", "#17494a",
+                     "#3b2b61"),
+              suspended_bg="#4a4117",
+              flag_marks=("#ff7b72", "#f0883e", "#3fb950", "#58a6ff", "#f778ba", "#39c5cf",
+                          "#bc8cff"))
 
 _current = LIGHT
 

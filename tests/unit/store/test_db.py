@@ -192,3 +192,23 @@ def test_m002_keeps_every_review_and_stops_id_reuse(tmp_path: Path) -> None:
     new_id = db["revlog"].insert({"card_id": "c", "reviewed_at": "t3", "rating": 4}).last_rowid
     assert new_id == 3
     db.close()
+
+
+def test_m004_adds_card_status_and_actions_and_keeps_every_review(tmp_path: Path) -> None:
+    """A database from before the browser keeps its progress; the new tables start empty."""
+    from sqlite_utils import Database
+
+    from quizapp.store.db import migrations
+
+    path = tmp_path / "p.sqlite3"
+    old = Database(path)
+    migrations.apply(old, stop_before="m004_card_status_and_actions")
+    old["revlog"].insert({"card_id": "a", "reviewed_at": "t1", "rating": 3})
+    old["cards"].insert({"card_id": "a", "fsrs": "{}", "state": 2, "due": "2026-01-01T00:00:00"})
+    old.close()
+    db = open_database(path)
+    assert [r["card_id"] for r in db["revlog"].rows] == ["a"]
+    assert [r["card_id"] for r in db["cards"].rows] == ["a"]
+    assert {"card_status", "actions", "action_cards"} <= set(db.table_names())
+    assert db["card_status"].count == db["actions"].count == 0
+    db.close()
