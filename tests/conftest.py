@@ -10,6 +10,11 @@ import pytest
 from card_files import write_card, write_deck
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Child processes (python -c ..., the helper scripts in tests/) import this checkout's quizapp,
+# not whichever one the environment has installed (an editable install of another worktree).
+_CHECKOUT = str(Path(__file__).resolve().parents[1])
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [_CHECKOUT, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))])
 # One BLAS thread, as the app runs (quizapp/__init__.py). It must be set before NumPy is first
 # imported, and test modules import NumPy before quizapp, so it is set here too.
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):

@@ -1,7 +1,7 @@
-"""Review progress in SQLite (sqlite-utils): schema migrations, card states, review log, card
-status and actions, undo."""
+"""Review progress in SQLite (plain sqlite3; sqlite-utils for the schema steps): migrations,
+card states, review log, card status and actions, undo."""
 
-from quizapp.store.db import StoreError, StoreWriteError, open_database
+from quizapp.store.db import StoreError, StoreWriteError, connect, open_database
 from quizapp.store.progress import (
     FLAGS,
     NO_STATUS,
@@ -12,9 +12,11 @@ from quizapp.store.progress import (
     LeechRule,
     LogEntry,
     ProgressStore,
+    QueueRow,
     Review,
     UndoConflictError,
     Undone,
+    Version,
     open_store,
 )
 
@@ -28,11 +30,14 @@ __all__ = [
     "LeechRule",
     "LogEntry",
     "ProgressStore",
+    "QueueRow",
     "Review",
     "StoreError",
     "StoreWriteError",
     "UndoConflictError",
     "Undone",
+    "Version",
+    "connect",
     "open_database",
     "open_store",
 ]

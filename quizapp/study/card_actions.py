@@ -19,7 +19,7 @@ transaction (``ProgressStore.apply_action``); Ctrl+Z undoes the newest grade or 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -116,5 +116,5 @@ def toggle_flag(store: ProgressStore, card_ids: Sequence[str], flag: int,
     return set_flag(store, card_ids, flag, now)
 
 
-def _status(statuses: dict[str, CardStatus], card_id: str) -> CardStatus:
+def _status(statuses: Mapping[str, CardStatus], card_id: str) -> CardStatus:
     return statuses.get(card_id, CardStatus())

@@ -206,7 +206,7 @@ def compute_statistics(library: Library, store: ProgressStore,
 
 
 def _log(store: ProgressStore) -> list[dict[str, Any]]:
-    rows = store.db.execute(
+    rows = store.conn.execute(
         "select card_id, reviewed_at, rating, state_before, interval_before_s, duration_ms "
         "from revlog order by id").fetchall()
     return [{"card_id": r[0], "reviewed_at": datetime.fromisoformat(r[1]), "rating": r[2],
@@ -254,9 +254,9 @@ def _weak_topics(library: Library, store: ProgressStore, log: list[dict[str, Any
         answers[row["card_id"]] += 1
         agains[row["card_id"]] += row["rating"] == 1
         lapses[row["card_id"]] += row["rating"] == 1 and row["state_before"] == REVIEW_STATE
-    quiz_misses = Counter(cid for (cid,) in store.db.execute(
+    quiz_misses = Counter(cid for (cid,) in store.conn.execute(
         "select card_id from quiz_answers where correct = 0"))
-    interview_misses = Counter(cid for (cid,) in store.db.execute(
+    interview_misses = Counter(cid for (cid,) in store.conn.execute(
         "select card_id from interview_answers where coalesce(score, (self_grade - 1) / 3.0) "
         "< 0.5"))
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -293,7 +293,7 @@ def _weak_topics(library: Library, store: ProgressStore, log: list[dict[str, Any
 def _trend(store: ProgressStore, clock: DayClock, sql: str) -> list[tuple[date, float, int]]:
     """Per study day: the mean of the second column, and how many answers."""
     sums: dict[date, list[float]] = defaultdict(list)
-    for answered_at, value in store.db.execute(sql):
+    for answered_at, value in store.conn.execute(sql):
         if value is not None:
             sums[_study_day(clock, datetime.fromisoformat(answered_at))].append(float(value))
     return [(day, sum(values) / len(values), len(values)) for day, values in sorted(sums.items())]

@@ -14,7 +14,7 @@ from quizapp.content import default_content_dir, load_library
 from quizapp.errors import UserError
 from quizapp.paths import DATABASE_NAME, USER_DECKS
 from quizapp.paths import data_dir as resolve_data_dir
-from quizapp.store import ProgressStore, open_database
+from quizapp.store import ProgressStore
 from quizapp.ui.errors import install_excepthook
 from quizapp.ui.fonts import install_korean_font
 from quizapp.ui.main_window import MainWindow
@@ -62,7 +62,7 @@ def create_window(content_dir: str | Path | None, data_dir: str | Path | None) -
     library = load_library(Path(content_dir) if content_dir else default_content_dir(),
                            user_dir=folder / USER_DECKS)
     db_path = folder / DATABASE_NAME
-    store = ProgressStore(open_database(db_path), db_path)
+    store = ProgressStore.open(db_path)
     return MainWindow(library, store, cache_dir=folder / "cache")
 
 

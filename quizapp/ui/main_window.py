@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from quizapp.content import Card, Library, check_demo_links, load_library
 from quizapp.errors import UserError
-from quizapp.store import ProgressStore, StoreWriteError, open_database
+from quizapp.store import ProgressStore, StoreWriteError
 from quizapp.store.backups import (
     backup_due,
     backup_folder,
@@ -678,10 +678,10 @@ class MainWindow(QMainWindow):
         try:
             restore(path, backup, utc_now())
         except UserError as err:
-            self.store = ProgressStore(open_database(path), path)
+            self.store = ProgressStore.open(path)
             self.show_problem(user_message(err, self.mode))
             return False
-        self.store = ProgressStore(open_database(path), path)
+        self.store = ProgressStore.open(path)
         self.review.session = None
         self.show_home()
         return True

@@ -251,7 +251,10 @@ def test_import_refuses_a_bad_file_line_by_line(tmp_path: Path) -> None:
     data = tmp_path / "data"
     good = write_csv(tmp_path / "good.csv", [Row(7, 1772443815123, 3, 0, 1500)])
     assert run("import", str(good), data_dir=data).returncode == 0
-    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    def files() -> dict[str, bytes]:
+        return {str(p.relative_to(data)): p.read_bytes() for p in data.rglob("*") if p.is_file()}
+
+    before = files()
     bad = tmp_path / "bad.csv"
     bad.write_text("card_id,review_time,review_rating,review_state,review_duration\n"
                    "7,1772443900000,3,2,1200\n7,1772443999000,5,2,1200\n"
@@ -263,7 +266,7 @@ def test_import_refuses_a_bad_file_line_by_line(tmp_path: Path) -> None:
         f"{bad}:4: review_time 'soon' is not a whole number",
         f"error: {bad}: nothing was imported",
     ]
-    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+    assert files() == before
     missing = tmp_path / "short.csv"
     missing.write_text("card_id,review_time,review_rating\n7,1772443900000,3\n")
     result = run("import", str(missing), data_dir=data)

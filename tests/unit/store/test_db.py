@@ -177,7 +177,7 @@ def test_m002_keeps_every_review_and_stops_id_reuse(tmp_path: Path) -> None:
     newest id is never handed out again."""
     from sqlite_utils import Database
 
-    from quizapp.store.db import m001_initial, migrations
+    from quizapp.store.migrations import m001_initial, migrations
 
     path = tmp_path / "p.sqlite3"
     old = Database(path)
@@ -198,7 +198,7 @@ def test_m004_adds_card_status_and_actions_and_keeps_every_review(tmp_path: Path
     """A database from before the browser keeps its progress; the new tables start empty."""
     from sqlite_utils import Database
 
-    from quizapp.store.db import migrations
+    from quizapp.store.migrations import migrations
 
     path = tmp_path / "p.sqlite3"
     old = Database(path)
@@ -212,3 +212,133 @@ def test_m004_adds_card_status_and_actions_and_keeps_every_review(tmp_path: Path
     assert {"card_status", "actions", "action_cards"} <= set(db.table_names())
     assert db["card_status"].count == db["actions"].count == 0
     db.close()
+
+
+def _schema(conn: sqlite3.Connection) -> dict[str, object]:
+    """What a schema means, whatever the SQL text: each table's columns (name, type, not null,
+    default, primary key), indexes (name, unique, columns), foreign keys, AUTOINCREMENT."""
+    found: dict[str, object] = {}
+    for (table,) in conn.execute("select name from sqlite_master where type = 'table' "
+                                 "order by name"):
+        indexes = [(row[1], row[2], [c[2] for c in conn.execute(
+            f"PRAGMA index_info('{row[1]}')")]) for row in conn.execute(
+            f"PRAGMA index_list('{table}')")]
+        found[table] = {
+            "columns": conn.execute(f"PRAGMA table_info('{table}')").fetchall(),
+            "indexes": sorted(indexes),
+            "foreign_keys": conn.execute(f"PRAGMA foreign_key_list('{table}')").fetchall(),
+        }
+    found["autoincrement"] = sorted(
+        name for name, sql in conn.execute("select name, sql from sqlite_master "
+                                           "where type = 'table'")
+        if sql and "AUTOINCREMENT" in sql.upper())
+    return found
+
+
+def test_a_new_database_gets_exactly_the_schema_the_migrations_make(tmp_path: Path) -> None:
+    """New files get the whole schema at once (no sqlite-utils on the way to the first card);
+    it must be what applying every step with sqlite-utils gives, and record every step."""
+    from sqlite_utils import Database
+
+    from quizapp.store.migrations import migrations
+
+    stepped = Database(tmp_path / "stepped.sqlite3")
+    migrations.apply(stepped)
+    db = open_database(tmp_path / "new.sqlite3")
+    assert _schema(db.conn) == _schema(stepped.conn)
+    assert [r[0] for r in db.execute("select name from _sqlite_migrations order by id")] == [
+        r[0] for r in stepped.execute("select name from _sqlite_migrations order by id")] == [
+        m.name for m in migrations._migrations]
+    db.close()
+    stepped.close()
+
+
+def test_m005_keeps_every_row_and_adds_the_covering_indexes(tmp_path: Path) -> None:
+    """A database from before m005 (revlog indexed by card and by time alone) keeps every
+    review, card and status; the statistics' sums then read the indexes only."""
+    from sqlite_utils import Database
+
+    from quizapp.store.migrations import migrations
+
+    path = tmp_path / "p.sqlite3"
+    old = Database(path)
+    migrations.apply(old, stop_before="m005_covering_revlog_indexes")
+    old["revlog"].insert_all({"card_id": f"c{i % 7}", "reviewed_at": f"2026-01-{i % 28 + 1:02d}",
+                              "rating": i % 4 + 1, "state_before": i % 3,
+                              "interval_before_s": i * 100, "duration_ms": i,
+                              "fsrs_before": "{}"} for i in range(500))
+    old["cards"].insert({"card_id": "c1", "fsrs": "{}", "state": 2, "due": "2026-02-01"})
+    old.execute("insert into card_status (card_id, suspended) values ('c2', 1)")
+    before = {table: old.execute(f"select * from {table} order by 1").fetchall()
+              for table in ("revlog", "cards", "card_status")}
+    old.close()
+    db = open_database(path)
+    assert {table: db.execute(f"select * from {table} order by 1").fetchall()
+            for table in ("revlog", "cards", "card_status")} == before
+    assert {"idx_revlog_card_answers", "idx_revlog_time_answers"} <= set(
+        r[0] for r in db.execute("select name from sqlite_master where type = 'index'"))
+    plan = " ".join(str(r) for r in db.execute(
+        "explain query plan select card_id, count(*), sum(rating = 1) from revlog "
+        "group by card_id"))
+    assert "COVERING INDEX idx_revlog_card_answers" in plan
+    db.close()
+
+
+def close_as_the_app_does(path: Path) -> None:
+    from quizapp.store import ProgressStore
+
+    store = ProgressStore.open(path)
+    store.set_setting("k", 1)
+    store.close()
+
+
+def test_a_file_closed_intact_is_opened_without_reading_all_of_it(tmp_path: Path) -> None:
+    from quizapp.store.db import _known_intact
+
+    path = tmp_path / "p.sqlite3"
+    close_as_the_app_does(path)
+    assert _known_intact(path)
+    conn = sqlite3.connect(path)  # any change, by anything, and it is checked in full again
+    conn.execute("update config set value = '2'")
+    conn.commit()
+    conn.close()
+    assert not _known_intact(path)
+
+
+def test_a_file_damaged_after_a_clean_close_is_still_refused_untouched(tmp_path: Path) -> None:
+    """The shortcut trusts only a file whose stat is unchanged to the nanosecond, ctime
+    included: damage written after the close (even with the old mtime put back) is found."""
+    path = tmp_path / "p.sqlite3"
+    make_database(path, reviews=3000)
+    close_as_the_app_does(path)
+    info = path.stat()
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2: len(data) // 2 + 4096] = b"\xff" * 4096  # one page of garbage
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    before = fingerprint(tmp_path)
+    with pytest.raises(StoreError, match=r"(?s)damaged.*left untouched"):
+        open_database(path)
+    assert fingerprint(tmp_path) == before
+
+
+def test_no_shortcut_after_another_connection_wrote_or_with_a_broken_record(
+        tmp_path: Path) -> None:
+    from quizapp.store import ProgressStore
+    from quizapp.store.db import _known_intact
+
+    path = tmp_path / "p.sqlite3"
+    store = ProgressStore.open(path)
+    other = sqlite3.connect(path)
+    other.execute("insert into config (key, value) values ('other', '1')")
+    other.commit()
+    other.close()
+    store.close()  # another connection committed while it was open: not remembered
+    assert not _known_intact(path)
+    close_as_the_app_does(tmp_path / "q.sqlite3")
+    record = tmp_path / "cache" / "verified-databases.json"
+    record.write_text("{not json", encoding="utf-8")
+    assert not _known_intact(tmp_path / "q.sqlite3")
+    open_database(tmp_path / "q.sqlite3").close()  # a full check, and no error
+    close_as_the_app_does(tmp_path / "q.sqlite3")  # the broken record is written again
+    assert _known_intact(tmp_path / "q.sqlite3")

@@ -62,8 +62,8 @@ def test_full_disk_shows_one_message_keeps_the_card_and_recovers(
     qtbot.keyClick(review, Qt.Key.Key_3)
     assert revlog(tmp_path) == [("a1", 3)]
 
-    failing = FailingConnection(window.store.db.conn)
-    window.store.db.conn = failing  # type: ignore[assignment]
+    failing = FailingConnection(window.store.conn)
+    window.store.conn = failing  # type: ignore[assignment]
     failing.fail = True
     qtbot.keyClick(review, Qt.Key.Key_Space)
     for _ in range(5):  # pressing again and again gives the same one message, no traceback
