@@ -1,7 +1,10 @@
 """A study session: the current card, what each grade would give, grading and undo.
 
-The queue is rebuilt from the database after every grade, so what the user sees always
-matches what is stored.
+The queue is brought up to date from the database after every grade, so what the user sees
+always matches what is stored: the session keeps its cards sorted in a ``QueueIndex`` and asks
+the store which cards changed since it last read (``ProgressStore.changed_cards``): after its
+own grade only that card is read again and moved; after anything else (another window's
+grade, an import) every card is read again.
 """
 
 from __future__ import annotations
@@ -9,13 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from quizapp.content import Card, Library
-from quizapp.store import ProgressStore, Undone
+from quizapp.store import ProgressStore, Undone, Version
 from quizapp.study.clock import DayClock, utc_now
 from quizapp.study.limits import add_new_today, new_allowance
-from quizapp.study.queue import DailyQueue, StudySettings, build_queue
-from quizapp.study.settings import load_settings, scheduler_for
+from quizapp.study.queue import DailyQueue, QueueIndex, StudySettings
+from quizapp.study.settings import load_settings
+
+if TYPE_CHECKING:
+    from quizapp.study.scheduling import CardScheduler
 
 
 @dataclass(frozen=True)
@@ -52,14 +59,45 @@ class StudySession:
         self.now = now
         self.settings = settings or load_settings(store)
         self.clock = clock or DayClock(self.settings.day_start_hour)
-        self.scheduler = scheduler_for(self.settings)
+        self._scheduler: CardScheduler | None = None
         self.queue = DailyQueue()
+        self._index: QueueIndex | None = None
+        self._index_library: Library | None = None
+        self._index_version: Version | None = None
         self.refresh()
 
+    @property
+    def scheduler(self) -> CardScheduler:
+        """The FSRS scheduler of this session's settings (py-fsrs is imported when the first
+        answer is shown, not before the first question)."""
+        if self._scheduler is None:
+            from quizapp.study.settings import scheduler_for
+
+            self._scheduler = scheduler_for(self.settings)
+        return self._scheduler
+
     def refresh(self) -> None:
-        """Rebuild the queue from the database at the current time."""
-        self.queue = daily_queue(self.library, self.store, self.now(), self.settings,
-                                 self.clock, self.deck_id, self.tag)
+        """Bring the queue up to date with the database at the current time."""
+        now = self.now()
+        index = self._current_index()
+        allowance = new_allowance(self.library, self.store, self.settings,
+                                  self.clock.day_start(now))
+        self.queue = index.queue(now, self.clock.next_day_start(now), allowance)
+
+    def _current_index(self) -> QueueIndex:
+        """The index of this session's cards, with every change since it was last read."""
+        version = self.store.version()
+        changed = self.store.changed_cards(self._index_version)
+        if self._index is None or changed is None or self._index_library is not self.library:
+            self._index = scope_index(self.library, self.store, self.deck_id, self.tag)
+            self._index_library = self.library
+        else:
+            for card_id in changed:
+                if card_id in self._index:
+                    self._index.update(card_id, self.store.card_row(card_id),
+                                       self.store.card_status(card_id))
+        self._index_version = version
+        return self._index
 
     @property
     def current(self) -> Card | None:
@@ -129,6 +167,8 @@ def grade_again(store: ProgressStore, card_ids: Sequence[str], now: datetime,
     """Grade each card Again at ``now``, exactly as a review grade does (the same scheduler,
     the same log row, on the same undo stack); returns the log ids. Used to send the cards a
     quiz or an interview showed to be weak to today's review."""
+    from quizapp.study.settings import scheduler_for
+
     leech = (settings or load_settings(store)).leech_rule()
     scheduler = scheduler_for(settings or load_settings(store))
 
@@ -144,6 +184,13 @@ def queue_counts(queue: DailyQueue) -> Counts:
     return Counts(len(queue.new), len(queue.learning) + queue.learning_later, len(queue.review))
 
 
+def scope_index(library: Library, store: ProgressStore, deck_id: str | None = None,
+                tag: str | None = None) -> QueueIndex:
+    """The queue index of one deck's cards (all decks: None), or of those with ``tag``."""
+    cards = [c for c in library.cards_in(deck_id) if tag is None or tag in c.tags]
+    return QueueIndex(cards, store.queue_rows(), store.card_statuses())
+
+
 def daily_queue(
     library: Library,
     store: ProgressStore,
@@ -156,6 +203,5 @@ def daily_queue(
     """Today's queue for one deck (or all, or one tag) at ``now``, honouring the daily new-card
     limits."""
     allowance = new_allowance(library, store, settings, clock.day_start(now))
-    cards = [c for c in library.cards_in(deck_id) if tag is None or tag in c.tags]
-    return build_queue(cards, store.card_rows(), now, clock.next_day_start(now), allowance,
-                       store.card_statuses())
+    return scope_index(library, store, deck_id, tag).queue(now, clock.next_day_start(now),
+                                                          allowance)

@@ -9,8 +9,9 @@ from quizapp.content import Library
 from quizapp.store import ProgressStore
 from quizapp.store.rehearsals import RehearsalLog
 from quizapp.study.clock import DayClock, utc_now
-from quizapp.study.queue import LEARNING_STATES, REVIEW_STATE
-from quizapp.study.session import Counts, daily_queue, queue_counts
+from quizapp.study.limits import new_allowance
+from quizapp.study.queue import LEARNING_STATES, REVIEW_STATE, count_scopes
+from quizapp.study.session import Counts
 from quizapp.study.settings import load_settings
 
 
@@ -36,7 +37,7 @@ def collection_stats(library: Library, store: ProgressStore,
                      now: datetime | None = None) -> CollectionStats:
     now = now or utc_now()
     settings = load_settings(store)
-    rows = store.card_rows()
+    rows = store.queue_rows()
     present = [rows[c.id] for c in library.cards if c.id in rows]
     rehearsals = RehearsalLog(store)
     return CollectionStats(
@@ -55,15 +56,24 @@ def collection_stats(library: Library, store: ProgressStore,
 def today_counts(library: Library, store: ProgressStore, deck_id: str | None = None,
                  now: datetime | None = None) -> Counts:
     """What is left to study today in one deck, or in all decks when ``deck_id`` is None."""
-    settings = load_settings(store)
-    queue = daily_queue(library, store, now or utc_now(), settings,
-                        DayClock(settings.day_start_hour), deck_id)
-    return queue_counts(queue)
+    return _scope_counts(library, store, now).get(deck_id, Counts(0, 0, 0))
 
 
 def deck_counts(library: Library, store: ProgressStore,
                 now: datetime | None = None) -> dict[str, Counts]:
     """``today_counts`` of every deck. Each deck has its own new-card limit under the
     all-decks one, so the decks' new counts may add up to more than the all-decks count."""
+    counts = _scope_counts(library, store, now)
+    return {deck.id: counts.get(deck.id, Counts(0, 0, 0)) for deck in library.decks}
+
+
+def _scope_counts(library: Library, store: ProgressStore,
+                  now: datetime | None) -> dict[str | None, Counts]:
+    """The counts of all decks (key None) and of each deck, from one read of the progress."""
     now = now or utc_now()
-    return {deck.id: today_counts(library, store, deck.id, now) for deck in library.decks}
+    settings = load_settings(store)
+    clock = DayClock(settings.day_start_hour)
+    allowance = new_allowance(library, store, settings, clock.day_start(now))
+    counts = count_scopes(library.cards, store.queue_rows(), store.card_statuses(), now,
+                          clock.next_day_start(now), allowance)
+    return {scope: Counts(*values) for scope, values in counts.items()}
