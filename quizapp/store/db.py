@@ -46,7 +46,7 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "m002_revlog_ids_never_reused",
     "m003_rehearsals",
     "m004_card_status_and_actions",
-    "m005_covering_revlog_indexes",
+    "m005_revlog_summaries",
 )
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: Free space below which an I/O error while writing is reported as a full disk.
@@ -58,7 +58,8 @@ BUSY_TIMEOUT_S = 10.0
 VERIFIED_FILE = "verified-databases.json"
 
 #: The schema all of MIGRATION_NAMES give, for a new database: what sqlite-utils creates for
-#: them, statement by statement (``tests/unit/store/test_db.py`` compares the two).
+#: them, statement by statement, then m005's sums (``tests/unit/store/test_db.py`` compares the
+#: two).
 SCHEMA: tuple[str, ...] = (
     'CREATE TABLE "_sqlite_migrations" (\n   "id" INTEGER PRIMARY KEY,\n   "migration_set" TEXT,'
     '\n   "name" TEXT,\n   "applied_at" TEXT\n)',
@@ -75,6 +76,8 @@ SCHEMA: tuple[str, ...] = (
     '            interval_after_s INTEGER,\n            stability FLOAT,\n'
     '            difficulty FLOAT,\n            duration_ms INTEGER,\n'
     '            fsrs_before TEXT\n        )',
+    'CREATE INDEX "idx_revlog_card_id"\n    ON "revlog" ("card_id")',
+    'CREATE INDEX "idx_revlog_reviewed_at"\n    ON "revlog" ("reviewed_at")',
     'CREATE TABLE "quiz_rounds" (\n   "id" INTEGER PRIMARY KEY,\n   "started_at" TEXT NOT NULL,'
     '\n   "finished_at" TEXT,\n   "config" TEXT NOT NULL,\n   "seed" INTEGER NOT NULL,\n'
     '   "card_ids" TEXT NOT NULL\n)',
@@ -110,11 +113,81 @@ SCHEMA: tuple[str, ...] = (
     '            card_before TEXT,\n            PRIMARY KEY (action_id, card_id)\n        )',
     'CREATE INDEX "idx_action_cards_card_id"\n    ON "action_cards" ("card_id")',
     'CREATE INDEX "idx_actions_grade_id"\n    ON "actions" ("grade_id")',
-    'CREATE INDEX "idx_revlog_card_answers" ON "revlog" '
-    '("card_id", "state_before", "rating", "interval_before_s")',
-    'CREATE INDEX "idx_revlog_time_answers" ON "revlog" '
-    '("reviewed_at", "state_before", "rating", "interval_before_s", "duration_ms")',
 )
+
+#: Answers are "mature" when the card's interval before them was this long (Anki's 21 days);
+#: the statistics' young/mature retention is summed with it (m005).
+MATURE_S = 21 * 86400
+#: The quarter of an hour (seconds since the epoch // 900, UTC) of a revlog row's
+#: ``reviewed_at``, -1 when it is not a time; the fraction of a second is dropped first (SQLite
+#: would round 09:14:59.9999 up into the next quarter). Every real time zone's offset is a
+#: whole number of quarters, so a study day is a whole number of quarters too.
+QUARTER_OF = ("coalesce(CAST(strftime('%s', substr({row}.reviewed_at, 1, 19) || "
+              "substr({row}.reviewed_at, -6)) AS INTEGER) / 900, -1)")
+#: What ``revlog_quarters`` adds up per quarter of an hour besides the answers: (column, value
+#: of one revlog row). Never NULL, so that the sums stay numbers.
+REVLOG_SUMS: tuple[tuple[str, str], ...] = (
+    ("new_answers", "coalesce({row}.state_before, 0) = 0"),
+    ("learning_answers", "{row}.state_before IS 1"),
+    ("review_answers", "{row}.state_before IS 2"),
+    ("relearning_answers", "{row}.state_before IS 3"),
+    ("duration_ms", "coalesce({row}.duration_ms, 0)"),
+    ("young_answers", f"({{row}}.state_before IS 2 AND "
+                      f"coalesce({{row}}.interval_before_s, 0) < {MATURE_S})"),
+    ("young_passed", f"({{row}}.state_before IS 2 AND "
+                     f"coalesce({{row}}.interval_before_s, 0) < {MATURE_S} AND "
+                     f"{{row}}.rating IS NOT 1)"),
+    ("mature_answers", f"({{row}}.state_before IS 2 AND "
+                       f"coalesce({{row}}.interval_before_s, 0) >= {MATURE_S})"),
+    ("mature_passed", f"({{row}}.state_before IS 2 AND "
+                      f"coalesce({{row}}.interval_before_s, 0) >= {MATURE_S} AND "
+                      f"{{row}}.rating IS NOT 1)"),
+)
+_CARD_VALUES = ("{row}.card_id, 1, {row}.rating IS 1, "
+                "({row}.rating IS 1 AND {row}.state_before IS 2)")
+
+
+def _summary_schema() -> tuple[str, ...]:
+    """m005: the review log's sums per card and per quarter of an hour, and the triggers that
+    keep them equal to ``GROUP BY`` over revlog (rows whose sums fall to 0 are deleted). A
+    later step that rebuilds revlog must create the triggers again."""
+    columns = [name for name, _value in REVLOG_SUMS]
+    add_card = (f"INSERT INTO revlog_cards (card_id, answers, again, lapses) "
+                f"VALUES ({_CARD_VALUES.format(row='new')}) ON CONFLICT (card_id) DO UPDATE "
+                "SET answers = answers + 1, again = again + excluded.again, "
+                "lapses = lapses + excluded.lapses;")
+    add_quarter = (
+        f"INSERT INTO revlog_quarters (quarter, answers, {', '.join(columns)}) "
+        f"VALUES ({QUARTER_OF.format(row='new')}, 1, "
+        f"{', '.join(value.format(row='new') for _name, value in REVLOG_SUMS)}) "
+        "ON CONFLICT (quarter) DO UPDATE SET answers = answers + 1, "
+        + ", ".join(f"{name} = {name} + excluded.{name}" for name in columns) + ";")
+    remove = (
+        "UPDATE revlog_cards SET answers = answers - 1, again = again - (old.rating IS 1), "
+        "lapses = lapses - (old.rating IS 1 AND old.state_before IS 2) "
+        "WHERE card_id = old.card_id; "
+        "DELETE FROM revlog_cards WHERE card_id = old.card_id AND answers = 0; "
+        "UPDATE revlog_quarters SET answers = answers - 1, "
+        + ", ".join(f"{name} = {name} - ({value.format(row='old')})"
+                    for name, value in REVLOG_SUMS)
+        + f" WHERE quarter = {QUARTER_OF.format(row='old')}; "
+        f"DELETE FROM revlog_quarters WHERE quarter = {QUARTER_OF.format(row='old')} "
+        "AND answers = 0;")
+    return (
+        "CREATE TABLE revlog_cards (card_id TEXT PRIMARY KEY, answers INTEGER NOT NULL, "
+        "again INTEGER NOT NULL, lapses INTEGER NOT NULL)",
+        "CREATE TABLE revlog_quarters (quarter INTEGER PRIMARY KEY, answers INTEGER NOT NULL, "
+        + ", ".join(f"{name} INTEGER NOT NULL" for name in columns) + ")",
+        f"CREATE TRIGGER revlog_sums_insert AFTER INSERT ON revlog BEGIN {add_card} "
+        f"{add_quarter} END",
+        f"CREATE TRIGGER revlog_sums_delete AFTER DELETE ON revlog BEGIN {remove} END",
+        f"CREATE TRIGGER revlog_sums_update AFTER UPDATE ON revlog BEGIN {remove} {add_card} "
+        f"{add_quarter} END",
+    )
+
+
+SUMMARY_SCHEMA = _summary_schema()
+SCHEMA += SUMMARY_SCHEMA
 
 WriteProblem = Literal["read_only", "disk_full", "busy", "io"]
 

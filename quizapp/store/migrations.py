@@ -11,7 +11,12 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-from quizapp.store.db import MIGRATION_NAMES, MIGRATION_SET
+from quizapp.store.db import MIGRATION_NAMES, MIGRATION_SET, QUARTER_OF, REVLOG_SUMS
+
+_CARD_SUMS = "card_id, count(*), sum(rating IS 1), sum(rating IS 1 AND state_before IS 2)"
+_QUARTER_SUMS = (f"{QUARTER_OF.format(row='revlog')}, count(*), "
+                 + ", ".join(f"sum({expression.format(row='revlog')})"
+                             for _name, expression in REVLOG_SUMS))
 
 migrations = Migrations(MIGRATION_SET)
 
@@ -160,18 +165,19 @@ def m004_card_status_and_actions(db: Database) -> None:
 
 
 @migrations()
-def m005_covering_revlog_indexes(db: Database) -> None:
-    # The statistics and the browser add up a million answers: per card (answers, Again,
-    # lapses, young/mature retention) and per study day (counts by state, time spent). Indexes
-    # holding every column those sums read let SQLite answer them from the index alone instead
-    # of reading every row with its fsrs_before JSON (~350 bytes). They replace the one-column
-    # indexes they start with, so lookups by card and by time work as before.
-    db.execute("DROP INDEX IF EXISTS idx_revlog_card_id")
-    db.execute("DROP INDEX IF EXISTS idx_revlog_reviewed_at")
-    db.execute('CREATE INDEX "idx_revlog_card_answers" ON "revlog" '
-               '("card_id", "state_before", "rating", "interval_before_s")')
-    db.execute('CREATE INDEX "idx_revlog_time_answers" ON "revlog" '
-               '("reviewed_at", "state_before", "rating", "interval_before_s", "duration_ms")')
+def m005_revlog_summaries(db: Database) -> None:
+    # The statistics and the browser add up the whole review log: per card (answers, Again,
+    # lapses) and per study day (answers by state, time, young/mature retention). With a
+    # million answers that is seconds of work for SQLite (each row carries ~350 bytes of
+    # fsrs_before JSON). Two small tables hold those sums instead, kept right by triggers on
+    # every insert, delete and update of revlog, whoever writes it; they are filled here from
+    # the rows already logged. See store/db.py: SUMMARY_SCHEMA.
+    from quizapp.store.db import SUMMARY_SCHEMA
+
+    for statement in SUMMARY_SCHEMA:
+        db.execute(statement)
+    db.execute(f"INSERT INTO revlog_cards SELECT {_CARD_SUMS} FROM revlog GROUP BY card_id")
+    db.execute(f"INSERT INTO revlog_quarters SELECT {_QUARTER_SUMS} FROM revlog GROUP BY 1")
 
 
 def apply(db: Database) -> None:

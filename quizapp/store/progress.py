@@ -336,10 +336,19 @@ class ProgressStore:
         return _status(row) if row else NO_STATUS
 
     def review_count(self, since: datetime | None = None) -> int:
-        if since is None:
-            return int(self.conn.execute("select count(*) from revlog").fetchone()[0])
+        if since is None:  # from the log's sums per card (m005): not a count of a million rows
+            return int(self.conn.execute("select coalesce(sum(answers), 0) from revlog_cards"
+                                         ).fetchone()[0])
         return int(self.conn.execute("select count(*) from revlog where reviewed_at >= ?",
                                      [since.isoformat()]).fetchone()[0])
+
+    def quarter_sums(self) -> list[tuple[int, ...]]:
+        """The review log added up per quarter of an hour (m005, ``store/db.py: REVLOG_SUMS``):
+        (quarter = seconds since the epoch // 900, or -1 for a time that is not one, answers,
+        new, learning, review, relearning answers, milliseconds, young answers, young passed,
+        mature answers, mature passed), oldest first."""
+        return [tuple(row) for row in self.conn.execute(
+            "select * from revlog_quarters order by quarter")]
 
     def new_cards_reviewed_since(self, since: datetime) -> list[str]:
         """The cards seen for the first time at or after ``since``."""
@@ -350,13 +359,13 @@ class ProgressStore:
     def review_summary(self, card_ids: Sequence[str] | None = None,
                        ) -> dict[str, tuple[int, int, int]]:
         """For each reviewed card (of ``card_ids``, or all): answers logged, how many were
-        Again, and lapses (Again on a card in the review state)."""
-        sql = ("select card_id, count(*), sum(rating = 1), sum(rating = 1 and state_before = 2) "
-               "from revlog {} group by card_id")
+        Again, and lapses (Again on a card in the review state), from the log's sums per card
+        (m005)."""
+        sql = "select card_id, answers, again, lapses from revlog_cards{}"
         if card_ids is None:
             chunks: list[tuple[str, list[str]]] = [(sql.format(""), [])]
         else:
-            chunks = [(sql.format(f"where card_id in ({','.join('?' * len(chunk))})"), chunk)
+            chunks = [(sql.format(f" where card_id in ({','.join('?' * len(chunk))})"), chunk)
                       for chunk in _chunks(card_ids)]
         return {row[0]: (int(row[1]), int(row[2]), int(row[3]))
                 for query, args in chunks for row in self.conn.execute(query, args)}

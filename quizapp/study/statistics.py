@@ -24,10 +24,12 @@ Definitions:
 
 from __future__ import annotations
 
+import json
+from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fsrs import Card as FsrsCard
@@ -35,7 +37,7 @@ from fsrs import Card as FsrsCard
 from quizapp.content import Library
 from quizapp.store import ProgressStore
 from quizapp.study.clock import DayClock, utc_now
-from quizapp.study.queue import LEARNING_STATES, REVIEW_STATE
+from quizapp.study.queue import LEARNING_STATES
 from quizapp.study.settings import load_settings, scheduler_for
 
 MATURE_DAYS = 21
@@ -126,31 +128,38 @@ class Statistics:
 
 def compute_statistics(library: Library, store: ProgressStore,
                        now: datetime | None = None) -> Statistics:
-    """All figures for the cards of ``library`` (the review log counts every answer)."""
+    """All figures for the cards of ``library`` (the review log counts every answer).
+
+    The answers are read already added up per quarter of an hour (``store.quarter_sums``,
+    kept by the database itself) and gathered into study days here, so the time does not grow
+    with the size of the log. A study day starts on a whole quarter of an hour in every time
+    zone in use (all offsets are multiples of 15 minutes)."""
     now = now or utc_now()
     settings = load_settings(store)
     clock = DayClock(settings.day_start_hour)
     scheduler = scheduler_for(settings)
     today = _study_day(clock, now)
-    log = _log(store)
     per_day: Counter[date] = Counter()
     reviews_by_day: dict[date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATE_NAMES, 0))
     time_by_day: Counter[date] = Counter()
     retention = {period: [[0, 0], [0, 0]] for period in RETENTION_PERIODS}  # young, mature
     first_day = today - timedelta(days=364)
-    for row in log:
-        day = _study_day(clock, row["reviewed_at"])
-        age = (today - day).days
-        if age < 365:
-            per_day[day] += 1
-            reviews_by_day[day][STATE_NAMES[row["state_before"] or 0]] += 1
-            time_by_day[day] += row["duration_ms"] or 0
-        if row["state_before"] == REVIEW_STATE:
-            bucket = 1 if (row["interval_before_s"] or 0) >= MATURE_DAYS * 86400 else 0
-            passed = row["rating"] != 1
-            for period in _periods(age):
+    day_of = _quarter_days(clock, now)
+    for (quarter, answers, *state_counts, duration, young, young_passed, mature,
+         mature_passed) in store.quarter_sums():
+        day = day_of(quarter)
+        age = (today - day).days if day is not None else 365
+        if age < 365 and day is not None:
+            per_day[day] += answers
+            by_state = reviews_by_day[day]
+            for name, count in zip(STATE_NAMES, state_counts, strict=True):
+                by_state[name] += count
+            time_by_day[day] += duration
+        for period in _periods(age):
+            for bucket, (passed, total) in enumerate(((young_passed, young),
+                                                      (mature_passed, mature))):
                 retention[period][bucket][0] += passed
-                retention[period][bucket][1] += 1
+                retention[period][bucket][1] += total
     heatmap = {first_day + timedelta(days=i): per_day.get(first_day + timedelta(days=i), 0)
                for i in range(365)}
     current, longest = _streaks(heatmap, today)
@@ -165,12 +174,22 @@ def compute_statistics(library: Library, store: ProgressStore,
     states["new"] = sum(1 for cid in cards_here if cid not in rows and cid not in suspended)
     stability, difficulty, recall = [], [], []
     r_by_card: dict[str, float] = {}
+    # The starts of today and the next 365 study days: a due time's day by bisection.
+    starts = [clock.day_start(now).timestamp()]
+    for _ in range(365):
+        starts.append(clock.next_day_start(datetime.fromtimestamp(starts[-1], UTC)).timestamp())
+    recall_of = scheduler.fsrs.get_card_retrievability
     for card_id, card_row in rows.items():
         if card_id not in cards_here:
             continue
-        fsrs_card = FsrsCard.from_json(card_row.fsrs_json)
+        # The JSON read directly (FsrsCard.from_json is ~4x slower): what FSRS needs for the
+        # recall probability, and the memory state.
+        memory = json.loads(card_row.fsrs_json)
+        last_review = (datetime.fromisoformat(memory["last_review"])
+                       if memory.get("last_review") else None)
+        card_stability, card_difficulty = memory.get("stability"), memory.get("difficulty")
         if card_id not in suspended:  # a suspended card is counted as suspended only
-            due_day = (_study_day(clock, card_row.due) - today).days
+            due_day = bisect_right(starts, card_row.due.timestamp()) - 1
             if due_day <= 0:
                 forecast_year[0] += 1
                 overdue += due_day < 0
@@ -179,13 +198,15 @@ def compute_statistics(library: Library, store: ProgressStore,
             if card_row.state in LEARNING_STATES:
                 states["learning"] += 1
             else:
-                interval = (fsrs_card.due - (fsrs_card.last_review or fsrs_card.due)).days
+                due = datetime.fromisoformat(memory["due"])
+                interval = (due - (last_review or due)).days
                 states["mature" if interval >= MATURE_DAYS else "young"] += 1
-        if fsrs_card.stability is not None and fsrs_card.difficulty is not None:
-            stability.append(float(fsrs_card.stability))
-            difficulty.append(float(fsrs_card.difficulty))
-        if fsrs_card.last_review is not None:
-            r = float(scheduler.fsrs.get_card_retrievability(fsrs_card, now))
+        if card_stability is not None and card_difficulty is not None:
+            stability.append(float(card_stability))
+            difficulty.append(float(card_difficulty))
+        if last_review is not None:
+            r = float(recall_of(FsrsCard(card_id=1, stability=card_stability,
+                                         last_review=last_review), now))
             recall.append(r)
             r_by_card[card_id] = r
     return Statistics(
@@ -196,7 +217,7 @@ def compute_statistics(library: Library, store: ProgressStore,
         retention={p: Retention(tuple(v[0]), tuple(v[1]))  # type: ignore[arg-type]
                    for p, v in retention.items()},
         states=states, stability_days=stability, difficulty=difficulty, retrievability=recall,
-        weak_topics=_weak_topics(library, store, log, r_by_card),
+        weak_topics=_weak_topics(library, store, r_by_card),
         quiz_trend=_trend(store, clock, "select answered_at, correct from quiz_answers"),
         interview_trend=_trend(store, clock, "select answered_at, coalesce(score, "
                                "(self_grade - 1) / 3.0) from interview_answers"),
@@ -205,13 +226,26 @@ def compute_statistics(library: Library, store: ProgressStore,
     )
 
 
-def _log(store: ProgressStore) -> list[dict[str, Any]]:
-    rows = store.conn.execute(
-        "select card_id, reviewed_at, rating, state_before, interval_before_s, duration_ms "
-        "from revlog order by id").fetchall()
-    return [{"card_id": r[0], "reviewed_at": datetime.fromisoformat(r[1]), "rating": r[2],
-             "state_before": r[3], "interval_before_s": r[4], "duration_ms": r[5]}
-            for r in rows]
+def _quarter_days(clock: DayClock, now: datetime) -> Callable[[int], date | None]:
+    """The study day of each quarter of an hour (seconds since the epoch // 900): looked up
+    among the starts of the last 366 study days; a later quarter (a clock set back since) is
+    computed; an earlier one, or -1 (not a time), has none (it only counts for all time)."""
+    starts = [clock.day_start(now)]
+    for _ in range(366):
+        starts.append(clock.day_start(starts[-1] - timedelta(hours=1)))
+    starts.reverse()  # oldest first
+    bounds = [int(start.timestamp()) // 900 for start in starts]
+    days = [_study_day(clock, start) for start in starts]
+    end = int(clock.next_day_start(now).timestamp()) // 900
+
+    def day_of(quarter: int) -> date | None:
+        if quarter < bounds[0]:
+            return None
+        if quarter >= end:
+            return _study_day(clock, datetime.fromtimestamp(quarter * 900, UTC))
+        return days[bisect_right(bounds, quarter) - 1]
+
+    return day_of
 
 
 def _study_day(clock: DayClock, moment: datetime) -> date:
@@ -245,38 +279,45 @@ def _streaks(heatmap: dict[date, int], today: date) -> tuple[int, int]:
     return current, longest
 
 
-def _weak_topics(library: Library, store: ProgressStore, log: list[dict[str, Any]],
+def _weak_topics(library: Library, store: ProgressStore,
                  r_by_card: dict[str, float]) -> list[WeakTopic]:
-    answers: Counter[str] = Counter()
-    agains: Counter[str] = Counter()
-    lapses: Counter[str] = Counter()
-    for row in log:
-        answers[row["card_id"]] += 1
-        agains[row["card_id"]] += row["rating"] == 1
-        lapses[row["card_id"]] += row["rating"] == 1 and row["state_before"] == REVIEW_STATE
+    summary = store.review_summary()
+    answers: Counter[str] = Counter({cid: n for cid, (n, _a, _l) in summary.items()})
+    agains: Counter[str] = Counter({cid: a for cid, (_n, a, _l) in summary.items()})
+    lapses: Counter[str] = Counter({cid: lapsed for cid, (_n, _a, lapsed) in summary.items()})
     quiz_misses = Counter(cid for (cid,) in store.conn.execute(
         "select card_id from quiz_answers where correct = 0"))
     interview_misses = Counter(cid for (cid,) in store.conn.execute(
         "select card_id from interview_answers where coalesce(score, (self_grade - 1) / 3.0) "
         "< 0.5"))
-    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    # Every card's figures added to its deck's and its tags' in one pass, in content order
+    # (so the recall means are summed in the same order as card by card).
+    groups: dict[tuple[str, str], list[float]] = {}
     for card in library.cards:
-        groups[("deck", card.deck)].append(card.id)
-        for tag in card.tags:
-            groups[("tag", tag)].append(card.id)
+        cid = card.id
+        values = (answers[cid], agains[cid], lapses[cid], quiz_misses[cid],
+                  interview_misses[cid])
+        recall = r_by_card.get(cid)
+        for key in (("deck", card.deck), *(("tag", tag) for tag in card.tags)):
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = [0, 0, 0, 0, 0, 0, 0.0, 0]
+            group[0] += 1
+            for i, value in enumerate(values, start=1):
+                group[i] += value
+            if recall is not None:
+                group[6] += recall
+                group[7] += 1
     topics = []
-    for (kind, name), ids in groups.items():
-        n_answers = sum(answers[i] for i in ids)
-        misses = (sum(quiz_misses[i] for i in ids), sum(interview_misses[i] for i in ids))
-        if not n_answers and not any(misses):
+    for (kind, name), (cards, n_answers, n_again, n_lapses, n_quiz, n_interview, recall_sum,
+                       recalled) in groups.items():
+        if not n_answers and not (n_quiz or n_interview):
             continue
-        recalls = [r_by_card[i] for i in ids if i in r_by_card]
         topics.append(WeakTopic(
-            kind=kind, name=name, cards=len(ids), answers=n_answers,
-            again_rate=sum(agains[i] for i in ids) / n_answers if n_answers else 0.0,
-            lapses=sum(lapses[i] for i in ids), quiz_misses=misses[0],
-            interview_misses=misses[1],
-            mean_retrievability=sum(recalls) / len(recalls) if recalls else None))
+            kind=kind, name=name, cards=int(cards), answers=int(n_answers),
+            again_rate=n_again / n_answers if n_answers else 0.0,
+            lapses=int(n_lapses), quiz_misses=int(n_quiz), interview_misses=int(n_interview),
+            mean_retrievability=recall_sum / recalled if recalled else None))
     total_answers = sum(answers.values())
     prior = sum(agains.values()) / total_answers if total_answers else 0.0
 
