@@ -121,6 +121,7 @@ class Library:
     skipped: list[Path] = field(default_factory=list)  # files not loaded because of an issue
     user_dir: Path | None = None  # the user's own decks, loaded beside the shipped ones
     content_dir: Path | None = None  # the shipped decks' folder
+    cache_dir: Path | None = None  # where the loader keeps what the card files gave
 
     def is_user_card(self, card: Card) -> bool:
         """True for a card from the user's decks (editable in place)."""

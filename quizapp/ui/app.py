@@ -60,7 +60,7 @@ def create_window(content_dir: str | Path | None, data_dir: str | Path | None) -
     """Load the content and open the progress database; raises ``UserError`` on bad data."""
     folder = resolve_data_dir(data_dir)
     library = load_library(Path(content_dir) if content_dir else default_content_dir(),
-                           user_dir=folder / USER_DECKS)
+                           user_dir=folder / USER_DECKS, cache_dir=folder / "cache")
     db_path = folder / DATABASE_NAME
     store = ProgressStore.open(db_path)
     return MainWindow(library, store, cache_dir=folder / "cache")

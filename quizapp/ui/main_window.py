@@ -321,7 +321,8 @@ class MainWindow(QMainWindow):
         losing the study session."""
         if self.library.content_dir is None:
             return
-        library = load_library(self.library.content_dir, user_dir=self.library.user_dir)
+        library = load_library(self.library.content_dir, user_dir=self.library.user_dir,
+                               cache_dir=self.library.cache_dir)
         self.library = library
         self._demo_links_checked = False
         self.check_demo_links()

@@ -258,10 +258,10 @@ def test_a_new_database_gets_exactly_the_schema_the_migrations_make(tmp_path: Pa
 def test_m005_keeps_every_row_and_fills_the_review_log_sums(tmp_path: Path) -> None:
     """A database from before m005 keeps every review, card and status; the sums per card and
     per quarter of an hour start out as GROUP BY over the log gives them."""
+    from revlog_sums import fresh_sums, stored_sums
     from sqlite_utils import Database
 
     from quizapp.store.migrations import migrations
-    from revlog_sums import fresh_sums, stored_sums
 
     path = tmp_path / "p.sqlite3"
     old = Database(path)

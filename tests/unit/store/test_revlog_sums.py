@@ -24,8 +24,8 @@ def test_sums_follow_every_kind_of_write(tmp_path: Path) -> None:
             card_id = f"c{rng.randint(0, 12)}"
             roll = rng.random()
             if roll < 0.55:
-                store.record_review(card_id, lambda row, c=card_id: scheduler.review(
-                    c, row, rng.choice((1, 2, 3, 4)), now, rng.randint(0, 9000)))
+                store.record_review(card_id, lambda row, c=card_id, at=now: scheduler.review(
+                    c, row, rng.choice((1, 2, 3, 4)), at, rng.randint(0, 9000)))
             elif roll < 0.7:
                 store.undo_last()
             elif roll < 0.8:  # an answer rewritten (as an import's replay does), another zone
