@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
 from quizapp.store import open_store
@@ -170,3 +170,14 @@ def test_optimize_now_fits_a_learner_off_the_gui_thread(qtbot: QtBot, small_cont
     assert "로그 손실" in dialog.fit_result.text()
     assert stored(tmp_path).fsrs_parameters != DEFAULT_PARAMETERS
     assert dialog.workload.text() != before  # the learner forgets faster: more reviews
+
+
+def test_enter_saves_and_the_buttons_speak_the_language(qtbot: QtBot, window: MainWindow,
+                                                        tmp_path: Path) -> None:
+    dialog = open_dialog(qtbot, window)
+    texts = sorted(b.text() for b in dialog.findChildren(QPushButton) if b.text() in
+                   ("저장", "취소"))
+    assert texts == ["저장", "취소"]
+    dialog.new_all.setValue(7)
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert not dialog.isVisible() and stored(tmp_path).new_per_day == 7
