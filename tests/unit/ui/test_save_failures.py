@@ -13,7 +13,6 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from quizapp.ui.app import application, create_window
 from quizapp.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -35,15 +34,6 @@ class FailingConnection:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._conn, name)
-
-
-@pytest.fixture
-def window(qtbot: QtBot, small_content: Path, tmp_path: Path) -> MainWindow:
-    application()
-    win = create_window(small_content, str(tmp_path / "data"))
-    qtbot.addWidget(win)
-    win.show()
-    return win
 
 
 def revlog(tmp_path: Path) -> list[tuple[str, int]]:

@@ -23,15 +23,6 @@ from quizapp.ui.settings_dialog import SettingsDialog, figure
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def window(qtbot: QtBot, small_content: Path, tmp_path: Path) -> MainWindow:
-    application()
-    win = create_window(small_content, str(tmp_path / "data"))
-    qtbot.addWidget(win)
-    win.show()
-    return win
-
-
 def open_dialog(qtbot: QtBot, window: MainWindow) -> SettingsDialog:
     qtbot.keyClick(window.home.decks, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
     dialog = next(w for w in QApplication.topLevelWidgets()
