@@ -224,14 +224,31 @@ def interview_report(library: Library, store: ProgressStore,
     topics = sorted((TopicScore(topic, sum(v) / len(v), len(v)) for topic, v in by_topic.items()),
                     key=lambda t: (t.mean_score, -t.answers))
     known = [s for s in scores if s is not None]
+    reviewed = _last_reviewed(store, [a.card_id for a in answers])
+    # A weak card reviewed since it was answered (sent from this report, or studied) is not
+    # offered again: reopening a past report must not grade the same cards Again twice.
     to_review = [a.card_id for a, s in zip(answers, scores, strict=True)
-                 if s is not None and s < WEAK_SCORE]
+                 if s is not None and s < WEAK_SCORE
+                 and not (a.card_id in reviewed and reviewed[a.card_id] >= a.answered_at)]
     return InterviewReport(
         answers=answers, total_ms=sum(a.duration_ms for a in answers),
         mean_score=sum(known) / len(known) if known else None,
         overtime=sum(a.duration_ms > a.time_limit_ms for a in answers),
         weakest_topics=[t for t in topics if t.mean_score < 1.0][:5],
         to_review=list(dict.fromkeys(to_review)))
+
+
+def _last_reviewed(store: ProgressStore, card_ids: Sequence[str]) -> dict[str, datetime]:
+    """When each of ``card_ids`` was last graded (cards never graded are absent)."""
+    found: dict[str, datetime] = {}
+    for start in range(0, len(card_ids), 500):
+        chunk = list(dict.fromkeys(card_ids[start:start + 500]))
+        marks = ",".join("?" * len(chunk))
+        for card_id, when in store.db.execute(
+                f"select card_id, max(reviewed_at) from revlog where card_id in ({marks}) "
+                "group by card_id", chunk):
+            found[str(card_id)] = datetime.fromisoformat(when)
+    return found
 
 
 def send_to_review(store: ProgressStore, report: InterviewReport, now: datetime) -> int:

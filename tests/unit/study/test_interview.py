@@ -12,7 +12,13 @@ import pytest
 from quizapp.content import default_content_dir, load_library
 from quizapp.store import ProgressStore, open_store
 from quizapp.store.rehearsals import RehearsalLog
-from quizapp.study.interview import Interview, InterviewConfig, interview_report, weakness
+from quizapp.study.interview import (
+    Interview,
+    InterviewConfig,
+    interview_report,
+    send_to_review,
+    weakness,
+)
 from quizapp.study.session import grade_again
 
 LIBRARY = load_library(default_content_dir())
@@ -52,6 +58,21 @@ def test_follow_up_chains_are_walked_up_to_depth_three(store: ProgressStore) -> 
     report = interview.finish()
     assert [a.card_id for a in report.answers] == [q.card.id for q in asked]
     assert report.mean_score == 0 and report.to_review == [q.card.id for q in asked]
+
+
+def test_a_reopened_report_never_sends_the_same_cards_twice(store: ProgressStore) -> None:
+    clock = Clock()
+    interview = Interview(LIBRARY, store, InterviewConfig(main_questions=1, seed=3), now=clock)
+    while interview.current is not None:
+        interview.answer_typed("모르겠어요", 1000)
+    report = interview.finish()
+    weak = list(report.to_review)
+    assert weak
+    clock.value = NOW + timedelta(minutes=5)
+    assert send_to_review(store, report, clock.value) == len(weak)
+    reopened = interview_report(LIBRARY, store, interview.interview_id)
+    assert reopened.to_review == []  # graded since they were answered
+    assert store.review_count() == len(weak)
 
 
 def test_weak_and_lapsed_cards_weigh_more_and_recent_ones_less(store: ProgressStore) -> None:
