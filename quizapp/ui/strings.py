@@ -246,24 +246,26 @@ _TEXT: dict[str, tuple[str, str]] = {
     "error_title": ("오류", "Error"),
     "save_failed_read_only": (
         "저장할 수 없습니다: {path} 파일이나 그 폴더가 읽기 전용입니다. 쓰기 권한을 주거나 "
-        "--data-dir로 다른 폴더를 고르세요. 이 채점은 기록되지 않았고, 이전 기록은 안전합니다.",
+        "--data-dir로 다른 폴더를 고르세요. 방금 것은 저장되지 않았고(화면에 그대로 있습니다), "
+        "이전 기록은 안전합니다.",
         "Cannot save: {path} (or its folder) is read-only. Make it writable or choose another "
-        "folder with --data-dir. This grade was not recorded; everything saved before is safe."),
+        "folder with --data-dir. This was not saved (it is still on screen); everything saved "
+        "before is safe."),
     "save_failed_disk_full": (
         "저장할 수 없습니다: 디스크에 남은 공간이 없습니다 ({path}). 공간을 확보한 뒤 다시 "
-        "채점하세요. 이 채점은 기록되지 않았고, 이전 기록은 안전합니다.",
-        "Cannot save: no space left on device ({path}). Free some space, then grade again. "
-        "This grade was not recorded; everything saved before is safe."),
+        "하세요. 방금 것은 저장되지 않았고(화면에 그대로 있습니다), 이전 기록은 안전합니다.",
+        "Cannot save: no space left on device ({path}). Free some space, then try again. "
+        "This was not saved (it is still on screen); everything saved before is safe."),
     "save_failed_busy": (
         "저장할 수 없습니다: 다른 QuizApp 프로세스가 {path}를 너무 오래 잠그고 있습니다. "
-        "잠시 후 다시 채점하세요.",
-        "Cannot save: another QuizApp process kept {path} locked too long. Grade again in a "
+        "잠시 후 다시 하세요.",
+        "Cannot save: another QuizApp process kept {path} locked too long. Try again in a "
         "moment."),
     "save_failed_io": (
         "저장할 수 없습니다: 디스크 오류가 났습니다 ({path}). 드라이브를 확인한 뒤 다시 "
-        "채점하세요. 이 채점은 기록되지 않았습니다.",
-        "Cannot save: the disk reported an error ({path}). Check the drive, then grade again. "
-        "This grade was not recorded."),
+        "하세요. 방금 것은 저장되지 않았습니다(화면에 그대로 있습니다).",
+        "Cannot save: the disk reported an error ({path}). Check the drive, then try again. "
+        "This was not saved (it is still on screen)."),
     "undo_conflict": ("되돌리지 않았습니다: 이 카드는 그 뒤 다른 창에서 다시 채점되거나 "
                       "바뀌었습니다.",
                       "Not undone: this card was graded or changed again in another window "

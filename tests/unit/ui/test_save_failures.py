@@ -79,7 +79,7 @@ def test_read_only_database_is_named_as_such_in_english(
     qtbot.keyClick(window.review, Qt.Key.Key_Space)
     qtbot.keyClick(window.review, Qt.Key.Key_4)
     assert "is read-only" in window.problem_banner.text()
-    assert "not recorded" in window.problem_banner.text()
+    assert "was not saved (it is still on screen)" in window.problem_banner.text()
     assert revlog(tmp_path) == []
     qtbot.keyClick(window.review, Qt.Key.Key_L)  # the language still changes for this session
     assert window.mode == "both"
