@@ -32,8 +32,10 @@ import functools
 import itertools
 import os
 import platform
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 
 def parse_args() -> argparse.Namespace:
@@ -53,6 +55,9 @@ if ARGS is not None and ARGS.threads is not None:  # must happen before NumPy lo
 # What OpenBLAS will use: it reads the variable when NumPy loads it, just below. (quizapp's
 # __init__ sets it to 1 for the app, but that only counts if quizapp is imported first.)
 BLAS_THREADS = os.environ.get("OPENBLAS_NUM_THREADS", f"default ({os.cpu_count()})")
+# Time the checkout this file is in: run as a script, Python puts only tests/benchmarks on the
+# path, and ``import quizapp`` would find whichever checkout the venv has installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import numpy as np  # noqa: E402
 
