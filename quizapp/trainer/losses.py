@@ -114,22 +114,30 @@ class CrossEntropyLoss(Loss):
         if pred.ndim != 2:
             raise ValueError(f"expected logits of shape (N, C), got {pred.shape}")
         y = np.asarray(target)
-        if not np.issubdtype(y.dtype, np.integer) or y.shape != pred.shape[:1]:
+        if y.dtype.kind not in "iu" or y.shape != pred.shape[:1]:
             raise ValueError("targets must be integer class indices of shape (N,)")
         n, c = pred.shape
         if n and (y.min() < 0 or y.max() >= c):
             raise ValueError(f"target out of range [0, {c})")
-        logp = log_softmax(pred)
-        rows = np.arange(n)
+        # Computed on the transposed logits (C, N): NumPy runs a reduction along each short
+        # row (10 classes) as a separate inner loop, 3-5x slower than one reduction across
+        # rows, vectorised over the N samples. -log p_c = log_z - shifted_c and p = e / sum(e)
+        # come from one exp.
+        shifted = pred.T.copy()
+        shifted -= shifted.max(axis=0)
+        e = np.exp(shifted)
+        sum_exp = e.sum(axis=0)
+        log_z = np.log(sum_exp)
+        # flat indices of the (y_i, i): cheaper than indexing with [y, rows]
+        target_at = y.astype(np.intp, copy=False) * n + np.arange(n)
+        per_item = log_z - shifted.ravel()[target_at]
+        e /= sum_exp  # softmax probabilities p
         eps = self.label_smoothing
-        per_item = -logp[rows, y]
-        grad = np.exp(logp)  # softmax probabilities p
         if eps:
-            per_item = (1.0 - eps) * per_item - eps * logp.mean(axis=1)
-            grad -= eps / c
-            grad[rows, y] -= 1.0 - eps
-        else:
-            grad[rows, y] -= 1.0
+            per_item = (1.0 - eps) * per_item + eps * (log_z - shifted.mean(axis=0))
+            e -= eps / c
+        e.ravel()[target_at] -= 1.0 - eps
+        grad = np.ascontiguousarray(e.T)
         return self._reduce(per_item, grad, n)
 
     def __repr__(self) -> str:
