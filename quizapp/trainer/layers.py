@@ -61,7 +61,7 @@ class Linear(Module):
         x2 = x.reshape(-1, self.in_features)
         self.weight.accumulate(np.matmul, g2.T, x2)
         if self.bias is not None:
-            self.bias.accumulate(np.sum, g2, axis=0)
+            self.bias.accumulate(np.add.reduce, g2, axis=0)
         return (g2 @ self.weight.data).reshape(x.shape)
 
     def extra_repr(self) -> str:
