@@ -22,6 +22,9 @@ class Parameter:
     ``grad`` gets it filled with zeros, unless a backward pass first writes the whole gradient
     with ``accumulate``, which then stores its result directly instead of adding it to zeros.
     Either way every reader sees exactly what an eager ``fill(0)`` would have given.
+
+    Building an optimizer replaces ``data`` and ``grad`` once, by views of its flat arrays with
+    the same values (see ``optim``); after that both are only updated in place.
     """
 
     __slots__ = ("_grad", "_zero_pending", "data")
@@ -82,8 +85,8 @@ class Parameter:
     def to(self, dtype: npt.DTypeLike) -> Parameter:
         """Cast ``data`` and ``grad`` to ``dtype`` in place of the old arrays; return ``self``.
 
-        Cast *before* creating the optimizer: optimizer state is allocated with the dtype the
-        parameter has on the first ``step()``.
+        Cast *before* creating the optimizer, or at least before its first ``step()``, which
+        allocates the optimizer state with the parameter's dtype.
         """
         self.data = self.data.astype(dtype, copy=False)
         self.grad = self.grad.astype(dtype, copy=False)
