@@ -10,19 +10,23 @@ A training step performs 9 products: 3 forward (x @ W.T), 3 weight gradients (G.
 input gradients (G @ W). The API's ``backward`` returns dL/dx for the first layer too, although
 training does not need it; the floor is shown with and without that product.
 
-    python tests/benchmarks/bench_trainer.py [--steps 200] [--repeats 10] [--batch 128]
+    python tests/benchmarks/bench_trainer.py [--steps 50] [--repeats 20] [--batch 128]
                                              [--threads N] [--torch]
 
 ``--threads N`` sets OPENBLAS_NUM_THREADS / OMP_NUM_THREADS / MKL_NUM_THREADS before NumPy is
 imported; the app itself runs with 1 (``quizapp/__init__.py``). Element-wise work is
 single-threaded either way. ``--torch`` adds PyTorch's times for the same two nets, if torch
-is installed. Each figure is the *minimum* over repeats (the usual choice on a shared
-machine), the functions timed in turn within each repeat; the load average is printed with
-them. Each timed run starts from a freshly built model, warmed up for 20 steps: trained on for
-many hundreds of steps, nets that memorise their data produce gradients and Adam averages so
-small they become subnormal floats, and every operation on those costs the CPU ~100 cycles
-(NumPy cannot set flush-to-zero) - that would time the CPU's denormal handling, not the
-trainer. Not a test (no ``test_`` prefix): it prints figures, recorded in docs/TRAINER.md.
+is installed. Each figure is the *minimum* over repeats (the usual choice on a shared machine:
+many short runs give it more chances to catch a quiet moment), the functions timed in turn
+within each repeat; the load average is printed with them.
+
+Each timed run starts from a freshly built model, warmed up for 20 steps. After ~700 steps on
+these digits some ReLU units are dead, Adam's averages for their weights decay into subnormal
+floats (and stay at the smallest one, as 0.9 times it rounds back up), and every operation on
+a subnormal costs the CPU ~100 cycles: the step slows down by 20 % and more as training goes
+on, which would time the CPU's denormal handling (NumPy cannot turn on flush-to-zero; PyTorch
+has the same issue unless ``torch.set_flush_denormal(True)``), not the trainer. Not a test (no
+``test_`` prefix): it prints figures, recorded in docs/TRAINER.md.
 """
 
 from __future__ import annotations
@@ -40,8 +44,8 @@ from pathlib import Path
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="NumPy trainer vs. its matmul floor")
-    parser.add_argument("--steps", type=int, default=200, help="steps per timed run")
-    parser.add_argument("--repeats", type=int, default=10, help="timed runs (minimum kept)")
+    parser.add_argument("--steps", type=int, default=50, help="steps per timed run")
+    parser.add_argument("--repeats", type=int, default=20, help="timed runs (minimum kept)")
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--threads", type=int, default=None, help="BLAS threads")
     parser.add_argument("--torch", action="store_true", help="also time PyTorch if installed")
