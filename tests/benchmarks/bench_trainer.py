@@ -11,14 +11,17 @@ input gradients (G @ W). The API's ``backward`` returns dL/dx for the first laye
 training does not need it; the floor is shown with and without that product.
 
     python tests/benchmarks/bench_trainer.py [--steps 50] [--repeats 20] [--batch 128]
-                                             [--threads N] [--torch]
+                                             [--threads N] [--torch] [--baseline DIR]
 
 ``--threads N`` sets OPENBLAS_NUM_THREADS / OMP_NUM_THREADS / MKL_NUM_THREADS before NumPy is
 imported; the app itself runs with 1 (``quizapp/__init__.py``). Element-wise work is
 single-threaded either way. ``--torch`` adds PyTorch's times for the same two nets, if torch
-is installed. Each figure is the *minimum* over repeats (the usual choice on a shared machine:
-many short runs give it more chances to catch a quiet moment), the functions timed in turn
-within each repeat; the load average is printed with them.
+is installed. ``--baseline DIR`` also times the trainer of another checkout of the app (say
+``git worktree add /tmp/old main``) in the same runs, alternating with this one, so that both
+see the same load - on a shared machine the floor alone moves by 15 % between two runs. Each
+figure is the *minimum* over repeats (the usual choice on a shared machine: many short runs
+give it more chances to catch a quiet moment), the functions timed in turn within each repeat;
+the load average is printed with them.
 
 Each timed run starts from a freshly built model, warmed up for 20 steps. After ~700 steps on
 these digits some ReLU units are dead, Adam's averages for their weights decay into subnormal
@@ -33,6 +36,8 @@ from __future__ import annotations
 
 import argparse
 import functools
+import importlib
+import importlib.util
 import itertools
 import os
 import platform
@@ -40,6 +45,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 
 def parse_args() -> argparse.Namespace:
@@ -49,6 +55,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--threads", type=int, default=None, help="BLAS threads")
     parser.add_argument("--torch", action="store_true", help="also time PyTorch if installed")
+    parser.add_argument("--baseline", type=Path, help="another checkout to compare with")
     return parser.parse_args()
 
 
@@ -65,14 +72,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import numpy as np  # noqa: E402
 
-from quizapp.trainer import (  # noqa: E402
-    Adam,
-    CrossEntropyLoss,
-    Linear,
-    ReLU,
-    Sequential,
-    load_mnist_5k,
-)
+import quizapp.trainer  # noqa: E402
+from quizapp.trainer import load_mnist_5k  # noqa: E402
 
 SIZES = (784, 256, 128, 10)
 SMALL_SIZES = (2, 32, 32, 2)
@@ -122,15 +123,29 @@ def cycle(data: Batches) -> Callable[[], tuple[np.ndarray, np.ndarray]]:
     return lambda: next(it)
 
 
-def trainer(sizes: tuple[int, ...], data: Batches, lr: float) -> tuple[Step, Step]:
+def load_trainer(checkout: Path) -> ModuleType:
+    """The ``quizapp.trainer`` package of another checkout, imported as ``baseline_quizapp``."""
+    package = checkout / "quizapp"
+    spec = importlib.util.spec_from_file_location(
+        "baseline_quizapp", package / "__init__.py", submodule_search_locations=[str(package)]
+    )
+    assert spec is not None and spec.loader is not None, f"no quizapp package in {checkout}"
+    sys.modules["baseline_quizapp"] = module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return importlib.import_module("baseline_quizapp.trainer")
+
+
+def trainer(
+    sizes: tuple[int, ...], data: Batches, lr: float, lib: ModuleType = quizapp.trainer
+) -> tuple[Step, Step]:
     """(one training step, the optimizer step alone) for a fresh ReLU MLP trained with Adam."""
     gen = np.random.default_rng(0)
-    layers: list[Linear | ReLU] = []
+    layers = []
     for n_in, n_out in itertools.pairwise(sizes):
-        layers += [Linear(n_in, n_out, rng=gen), ReLU()]
-    model = Sequential(*layers[:-1])
-    opt = Adam(model.parameters(), lr=lr)
-    loss_fn = CrossEntropyLoss()
+        layers += [lib.Linear(n_in, n_out, rng=gen), lib.ReLU()]
+    model = lib.Sequential(*layers[:-1])
+    opt = lib.Adam(model.parameters(), lr=lr)
+    loss_fn = lib.CrossEntropyLoss()
     next_batch = cycle(data)
 
     def step() -> None:
@@ -143,9 +158,9 @@ def trainer(sizes: tuple[int, ...], data: Batches, lr: float) -> tuple[Step, Ste
     return step, opt.step
 
 
-def optimizer_alone(batch: int) -> Step:
+def optimizer_alone(batch: int, lib: ModuleType) -> Step:
     """The MLP's optimizer step, after the warm-up steps of training that give it gradients."""
-    step, opt_step = trainer(SIZES, mnist_batches(batch), 1e-3)
+    step, opt_step = trainer(SIZES, mnist_batches(batch), 1e-3, lib)
     for _ in range(WARMUP):
         step()
     return opt_step
@@ -205,6 +220,15 @@ def load() -> str:
     return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def trainer_factories(batch: int, lib: ModuleType) -> list[Factory]:
+    """Training step, optimizer alone and small-net step of one version of the trainer."""
+    return [
+        lambda: trainer(SIZES, mnist_batches(batch), 1e-3, lib)[0],
+        lambda: optimizer_alone(batch, lib),
+        lambda: trainer(SMALL_SIZES, small_batches(), 1e-2, lib)[0],
+    ]
+
+
 def main(args: argparse.Namespace) -> None:
     print(f"NumPy {np.__version__}, Python {platform.python_version()}, "
           f"{os.cpu_count()} logical CPUs, BLAS threads: {BLAS_THREADS}; {load()}")  # fmt: skip
@@ -212,21 +236,26 @@ def main(args: argparse.Namespace) -> None:
           f"{args.repeats} fresh runs of {args.steps} steps")  # fmt: skip
     batch = args.batch
     floor9, floor8 = matmul_floor_fn(batch, True), matmul_floor_fn(batch, False)
-    factories: list[Factory] = [
-        lambda: trainer(SIZES, mnist_batches(batch), 1e-3)[0],
-        lambda: floor9,
-        lambda: floor8,
-        lambda: optimizer_alone(batch),
-        lambda: trainer(SMALL_SIZES, small_batches(), 1e-2)[0],
-    ]
-    t_step, t_floor9, t_floor8, t_opt, t_small = min_times(factories, args.steps, args.repeats)
-    print(f"trainer step          : {1e3 * t_step:7.3f} ms  ({1 / t_step:6.1f} steps/s)")
-    print(f"matmul floor (9 prods): {1e3 * t_floor9:7.3f} ms  -> ratio {t_step / t_floor9:.2f}"
-          "  (target <= 1.3)")  # fmt: skip
-    print(f"matmul floor (8 prods): {1e3 * t_floor8:7.3f} ms  -> ratio {t_step / t_floor8:.2f}")
-    print(f"  of which Adam.step  : {1e3 * t_opt:7.3f} ms  (element-wise, {t_opt / t_step:.0%})")
+    versions = {"this checkout": quizapp.trainer}
+    if args.baseline is not None:
+        versions[f"baseline {args.baseline}"] = load_trainer(args.baseline)
+    factories: list[Factory] = [lambda: floor9, lambda: floor8]
+    for lib in versions.values():
+        factories += trainer_factories(batch, lib)
+    t_floor9, t_floor8, *t_versions = min_times(factories, args.steps, args.repeats)
+    print(f"matmul floor (9 prods): {1e3 * t_floor9:7.3f} ms")
+    print(f"matmul floor (8 prods): {1e3 * t_floor8:7.3f} ms")
     small = "-".join(map(str, SMALL_SIZES))
-    print(f"small MLP {small}, Adam, batch {SMALL_BATCH}: {1e3 * t_small:.3f} ms per step")
+    for i, name in enumerate(versions):
+        t_step, t_opt, t_small = t_versions[3 * i : 3 * i + 3]
+        if len(versions) > 1:
+            print(f"{name}:")
+        print(f"trainer step          : {1e3 * t_step:7.3f} ms  ({1 / t_step:6.1f} steps/s)  "
+              f"-> ratio {t_step / t_floor9:.2f} to 9 products (target <= 1.3), "
+              f"{t_step / t_floor8:.2f} to 8")  # fmt: skip
+        print(f"  of which Adam.step  : {1e3 * t_opt:7.3f} ms  "
+              f"(element-wise, {t_opt / t_step:.0%})")  # fmt: skip
+        print(f"small MLP {small}, Adam, batch {SMALL_BATCH}: {1e3 * t_small:.3f} ms per step")
     if args.torch:
         torch_fns = torch_factories(batch)
         if torch_fns is None:
@@ -234,7 +263,7 @@ def main(args: argparse.Namespace) -> None:
         else:
             t_torch, t_torch_small = min_times(torch_fns, args.steps, args.repeats)
             print(f"PyTorch step          : {1e3 * t_torch:7.3f} ms  "
-                  f"({1 / t_torch:6.1f} steps/s)")  # fmt: skip
+                  f"({1 / t_torch:6.1f} steps/s)  -> ratio {t_torch / t_floor9:.2f}")  # fmt: skip
             print(f"PyTorch small MLP     : {1e3 * t_torch_small:7.3f} ms per step")
     print(load())
 
