@@ -22,7 +22,7 @@ from quizapp.content import Card, Library
 from quizapp.store import ProgressStore
 from quizapp.store.rehearsals import InterviewAnswer, RehearsalLog
 from quizapp.study.clock import utc_now
-from quizapp.study.scoring import score_answer
+from quizapp.study.scoring import Score, score_answer
 from quizapp.study.session import grade_again
 
 AnswerMode = Literal["typed", "aloud"]
@@ -137,11 +137,14 @@ class Interview:
     def finished(self) -> bool:
         return self.current is None
 
-    def answer_typed(self, text: str, duration_ms: int) -> InterviewAnswer:
+    def answer_typed(self, text: str, duration_ms: int) -> tuple[InterviewAnswer, Score]:
+        """A typed answer, scored and on disk; returns what was stored and the scoring (its
+        matched spans) it came from."""
         question = self._require_current()
         score = score_answer(question.card, self.config.lang, text)
-        return self._record(question, text, score.score, tuple(score.missed), None,
-                            duration_ms)
+        answer = self._record(question, text, score.score, tuple(score.missed), None,
+                              duration_ms)
+        return answer, score
 
     def answer_aloud(self, self_grade: int, duration_ms: int) -> InterviewAnswer:
         """An answer given aloud: the candidate read the model answer and graded it 1-4."""

@@ -112,3 +112,14 @@ def test_length_in_minutes(store: ProgressStore) -> None:
         interview.answer_typed("x", 120_000)
         answered += 1
     assert answered == 3  # asked at 0, 2 and 4 minutes; at 6 minutes time is up
+
+
+def test_a_typed_answer_returns_the_scoring_it_stored(store: ProgressStore) -> None:
+    interview = Interview(LIBRARY, store, InterviewConfig(main_questions=1, seed=5), now=Clock())
+    card = interview.current.card if interview.current else None
+    assert card is not None
+    stored, score = interview.answer_typed(card.answer.ko, 1000)  # the model answer
+    assert stored.score == score.score and stored.missed == tuple(score.missed)
+    assert score.score >= 0.8 and any(c.found for c in score.concepts)
+    on_disk = interview_report(LIBRARY, store, interview.interview_id).answers[0]
+    assert on_disk.score == score.score and on_disk.missed == tuple(score.missed)
