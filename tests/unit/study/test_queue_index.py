@@ -219,6 +219,11 @@ def test_the_store_knows_which_cards_its_own_writes_changed(tmp_path: Path) -> N
         store.undo_last()
         assert store.changed_cards(middle) == {"b"}
         assert store.changed_cards(None) is None
+        practised = store.version()  # custom study's cram without rescheduling
+        store.record_practice("a", 3, 1000, datetime(2026, 1, 1, tzinfo=UTC))
+        assert store.changed_cards(practised) == set()  # no card changed: nothing to re-read
+        store.undo_last()  # undoing it re-reads at most the card it named, never everything
+        assert store.changed_cards(practised) in (set(), {"a"})
 
 
 def test_another_connections_commit_or_an_untracked_write_means_read_everything(
