@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -77,6 +77,9 @@ THEME_SETTING = "theme"
 ZOOM_SETTING = "card_zoom"
 GEOMETRY_SETTING = "window_geometry"
 DEMO_GEOMETRY_SETTING = "demo_window_geometry"
+#: Work the first screen does not need starts this long after it is painted (later than the
+#: rest of the event pass that painted it).
+AFTER_FIRST_PAINT_MS = 100
 
 
 class MainWindow(QMainWindow):
@@ -155,9 +158,17 @@ class MainWindow(QMainWindow):
         self._apply_mode()
         self._restore_geometry()
         self.show_home()
-        # The same demo-preset check `check` runs, once the first screen is up (it imports the
-        # demos and matplotlib, which start-up must not wait for).
-        QTimer.singleShot(0, self.check_demo_links)
+        # The same demo-preset check `check` runs, once the first screen is painted (it imports
+        # the demos, NumPy and matplotlib, ~0.5 s, which the first screen must not wait for; a
+        # zero timer started here ran in the event pass that paints it). Opening a demo checks
+        # first in any case.
+        self._painted = False
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # Qt override
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(AFTER_FIRST_PAINT_MS, self.check_demo_links)
 
     # -- menus ----------------------------------------------------------------------------------
 

@@ -33,6 +33,34 @@ def test_first_card_is_shown_without_importing_matplotlib(small_content: Path,
     assert result.stdout.split() == ["a1", "False"]
 
 
+def test_the_event_pass_that_paints_the_first_card_imports_no_demo(small_content: Path,
+                                                                   tmp_path: Path) -> None:
+    # As ``main.py smoke`` and the event loop do: the pass that paints the first card also runs
+    # the timers due by then; the demo-preset check (the demos, NumPy, matplotlib: ~0.5 s) must
+    # not be one of them, and must still run soon after. (matplotlib may be in sys.modules
+    # already: the math warm-up imports it on a worker thread, see math_images.py.)
+    script = textwrap.dedent(f"""
+        import sys, time
+        from quizapp.ui.app import application, create_window
+        app = application()
+        window = create_window({str(small_content)!r}, {str(tmp_path / 'd')!r})
+        window.show()
+        window.open_study()
+        app.processEvents()  # paints the window with the first card
+        print(window.review.session.current.id, window._painted,
+              "quizapp.demos" in sys.modules)
+        deadline = time.monotonic() + 60
+        while not window._demo_links_checked and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.01)
+        print(window._demo_links_checked, "quizapp.demos" in sys.modules)
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["a1", "True", "False", "True", "True"]
+
+
 def test_math_becomes_images_after_the_first_paint(qtbot: QtBot, small_content: Path,
                                                    tmp_path: Path) -> None:
     application()
