@@ -21,13 +21,24 @@ from matplotlib.artist import Artist
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from PySide6.QtGui import QResizeEvent
 
+from quizapp.ui.text_cache import LineCache, TextImages
+
 FIGURE_WIDTH_IN = 10.0  # the width render_png uses
 MIN_DPI = 72.0  # 9-point plot text is 9 pixels tall here: the smallest that stays readable
 
 
 class DemoCanvas(FigureCanvasQTAgg):
     """A canvas whose figure is ``FIGURE_WIDTH_IN`` inches wide while that keeps the dpi at
-    least ``MIN_DPI``."""
+    least ``MIN_DPI``. Its renderer draws text lines from a ``LineCache``."""
+
+    line_cache: LineCache | None = None
+
+    def get_renderer(self) -> Any:  # FigureCanvasAgg override
+        renderer = super().get_renderer()
+        if self.line_cache is None:
+            self.line_cache = LineCache()
+        self.line_cache.install(renderer)
+        return renderer
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
         width = event.size().width() * self.device_pixel_ratio
@@ -50,6 +61,7 @@ class FigurePainter:
         self.limits: list[Any] = []
         self.full_draws = 0
         self.blits = 0
+        self.texts = TextImages()
         canvas.mpl_connect("draw_event", self._on_full_draw)
 
     def reset(self) -> None:
@@ -57,6 +69,7 @@ class FigurePainter:
         self.background = None
         self.animated = []
         self.limits = []
+        self.texts.invalidate()
 
     def paint(self, changed: Sequence[Artist] | None) -> None:
         limits = [(ax.get_xlim(), ax.get_ylim()) for ax in self.figure.axes]
@@ -79,8 +92,13 @@ class FigurePainter:
     def _on_full_draw(self, _event: Any) -> None:
         self.full_draws += 1
         self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self.texts.invalidate()  # the layout may have moved them
         self._draw_animated()
 
     def _draw_animated(self) -> None:
+        renderer = self.canvas.get_renderer()
         for artist in self.animated:
-            self.figure.draw_artist(artist)
+            if TextImages.cacheable(artist):
+                self.texts.draw(artist, renderer)  # type: ignore[arg-type]
+            else:
+                artist.draw(renderer)
