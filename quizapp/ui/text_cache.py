@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.colors import to_rgba
+from matplotlib.legend import Legend
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
@@ -216,7 +217,9 @@ class LineCache:
 
 
 class TextImages:
-    """Whole ``Text`` artists drawn from images (see the module's docstring)."""
+    """Whole ``Text`` artists and ``Legend`` boxes drawn from images (see the module's
+    docstring). A legend (at a fixed ``loc``) is kept while its texts, handles and frame look
+    the same and the axes have not moved."""
 
     QUARTERS = 4
 
@@ -224,8 +227,10 @@ class TextImages:
         self._images = _Images(limit)
         self._seen = _Seen(4 * limit)
         self._unfit: set[Key] = set()
-        # per artist: (artist, image, x, y, generation, position, anchor)
+        # per text: (artist, image, x, y, generation, position, anchor)
         self._last: dict[int, tuple[Any, ...]] = {}
+        # per legend: (artist, key, generation, image or None while only seen once)
+        self._legends: dict[int, tuple[Any, ...]] = {}
         self._scratch: RendererAgg | None = None
         self.generation = 0  # bumped by every full redraw: positions may have moved
         self.hits = 0
@@ -235,6 +240,7 @@ class TextImages:
         """Forget where texts were (after a full redraw: layout, limits or size changed)."""
         self.generation += 1
         self._last.clear()
+        self._legends.clear()
 
     def clear(self) -> None:
         self.invalidate()
@@ -242,10 +248,18 @@ class TextImages:
 
     @staticmethod
     def cacheable(artist: Any) -> bool:
-        return type(artist) is Text
+        return type(artist) is Text or isinstance(artist, Legend)
 
-    def draw(self, artist: Text, renderer: RendererAgg) -> None:
-        """Draw ``artist`` on ``renderer``, from an image when possible."""
+    def draw(self, artist: Any, renderer: RendererAgg) -> None:
+        """Draw ``artist`` (see ``cacheable``) on ``renderer``, from an image when possible."""
+        if isinstance(artist, Legend):
+            self._draw_legend(artist, renderer)
+        else:
+            self._draw_text(artist, renderer)
+
+    # -- texts ------------------------------------------------------------------------------
+
+    def _draw_text(self, artist: Text, renderer: RendererAgg) -> None:
         if not artist.get_visible() or artist.get_text() == "":
             return  # Text.draw draws nothing either
         last = self._last.get(id(artist))
@@ -256,12 +270,13 @@ class TextImages:
             if last[1] is not None:
                 draw_image(renderer, renderer.new_gc(), last[1], last[2], last[3])
             return
-        key = self._key(artist, renderer, last)
+        key = self._text_key(artist, renderer, last)
         if key is None:
             self._last.pop(id(artist), None)
             artist.draw(renderer)
             return
         anchor_x, anchor_y = key[-1]
+        x, y = math.floor(anchor_x), math.floor(anchor_y)
         image = self._images.get(key[:-1])
         if image is False:
             self.misses += 1
@@ -272,7 +287,7 @@ class TextImages:
                 artist.draw(renderer)
                 return
             try:
-                image = self._render(artist, renderer, anchor_x, anchor_y)
+                image = self._capture(artist, renderer, x, y)
             except _DoesNotFitError:
                 self._unfit.add(key[:-1])
                 self._last.pop(id(artist), None)
@@ -281,14 +296,14 @@ class TextImages:
             self._images.put(key[:-1], image)
         else:
             self.hits += 1
-        x, y = math.floor(anchor_x), math.floor(anchor_y)
         if isinstance(image, tuple):
             draw_image(renderer, renderer.new_gc(), image, x, y)
         artist.stale = False
         self._last[id(artist)] = (artist, image, x, y, self.generation, artist.get_position(),
                                   key[-1])
 
-    def _key(self, t: Text, renderer: RendererAgg, last: tuple[Any, ...] | None) -> Key | None:
+    def _text_key(self, t: Text, renderer: RendererAgg,
+                  last: tuple[Any, ...] | None) -> Key | None:
         """Everything that decides how ``t`` looks, then its anchor in display pixels; None
         for a text this cache leaves alone (clipped, wrapped, TeX, path effects)."""
         if ((t.get_clip_on() and (t.get_clip_box() is not None or t.get_clip_path() is not None))
@@ -317,9 +332,43 @@ class TextImages:
                 renderer.dpi, round((x - math.floor(x)) * self.QUARTERS),
                 round((y - math.floor(y)) * self.QUARTERS), (float(x), float(y)))
 
-    def _render(self, t: Text, renderer: RendererAgg, anchor_x: float,
-                anchor_y: float) -> Image | None:
-        """Draw ``t`` alone on a transparent canvas of the same size and crop it."""
+    # -- legends ----------------------------------------------------------------------------
+
+    def _draw_legend(self, legend: Legend, renderer: RendererAgg) -> None:
+        if not legend.get_visible():
+            return
+        key = _legend_key(legend)
+        last = self._legends.get(id(legend))
+        if last is not None and (last[0] is not legend or last[1] != key
+                                 or last[2] != self.generation):
+            last = None
+        if key is None or last is None:  # new or changed: drawn as usual, kept next time
+            self.misses += 1
+            legend.draw(renderer)
+            if key is not None:
+                self._legends[id(legend)] = (legend, key, self.generation, None)
+            return
+        image = last[3]
+        if image is None:
+            self.misses += 1
+            try:
+                image = self._capture(legend, renderer, 0, 0)
+            except _DoesNotFitError:
+                self._legends.pop(id(legend), None)
+                legend.draw(renderer)
+                return
+            self._legends[id(legend)] = (legend, key, self.generation, image or ())
+        else:
+            self.hits += 1
+        if image:
+            draw_image(renderer, renderer.new_gc(), image, 0, 0)
+
+    # -- pictures of artists ----------------------------------------------------------------
+
+    def _capture(self, artist: Any, renderer: RendererAgg, x: int, y: int) -> Image | None:
+        """Draw ``artist`` alone on a transparent canvas of the same size, crop it to what it
+        drew and draw that on ``renderer``'s behalf; the offset returned is from ``(x, y)``
+        (display pixels, y up). None when it draws nothing."""
         width, height = int(renderer.width), int(renderer.height)
         scratch = self._scratch
         if scratch is None or (scratch.width, scratch.height, scratch.dpi) != (
@@ -328,12 +377,13 @@ class TextImages:
         line_cache = getattr(renderer, "_line_cache", None)
         if isinstance(line_cache, LineCache):
             line_cache.install(scratch)
-        previous = getattr(t, "_renderer", None)
-        t.draw(scratch)
-        t._renderer = previous  # type: ignore[attr-defined]
+        previous = getattr(artist, "_renderer", None)
+        artist.draw(scratch)
+        if previous is not None:
+            artist._renderer = previous
         drawn = np.asarray(scratch.buffer_rgba())
-        extent = t.get_window_extent(scratch)
-        patch = t.get_bbox_patch()
+        extent = artist.get_window_extent(scratch)
+        patch = artist.get_bbox_patch() if isinstance(artist, Text) else None
         if patch is not None:
             extent = Bbox.union([extent, patch.get_window_extent(scratch)])
         margin = 6
@@ -346,12 +396,38 @@ class TextImages:
         except _DoesNotFitError:
             scratch.clear()
             raise
-        drawn[search] = 0 if region is None else drawn[search]
         if region is None:
+            drawn[search] = 0
             return None
         rows, cols = region
         pixels = np.ascontiguousarray(drawn[rows, cols][::-1])
         drawn[search] = 0  # all it drew lies inside: clean for the next one
-        # bottom-left corner in display pixels (y up), relative to the anchor's whole pixel
-        return pixels, cols.start - math.floor(anchor_x), (height - rows.stop) - math.floor(
-            anchor_y)
+        return pixels, cols.start - x, (height - rows.stop) - y
+
+
+def _legend_key(legend: Legend) -> Key | None:
+    """What decides how ``legend`` looks besides the axes it sits on; None at ``loc="best"``
+    (it moves with the data)."""
+    if getattr(legend, "_loc", 0) in (0, None):
+        return None
+    frame = legend.get_frame()
+    return (tuple((t.get_text(), to_rgba(t.get_color()), t.get_visible(), t.get_alpha())
+                  for t in legend.get_texts()),
+            legend.get_title().get_text(),
+            tuple(_look(h) for h in legend.legend_handles),
+            tuple(frame.get_facecolor()), tuple(frame.get_edgecolor()), frame.get_alpha(),
+            frame.get_visible(), legend.get_alpha())
+
+
+def _look(artist: Any) -> Key:
+    """A cheap fingerprint of a legend handle's colours and visibility."""
+    if artist is None:
+        return ()
+    colours = []
+    for getter in ("get_color", "get_facecolor", "get_edgecolor", "get_markerfacecolor"):
+        method = getattr(artist, getter, None)
+        if method is not None:
+            value = method()
+            colours.append(value if isinstance(value, str) else
+                           tuple(np.asarray(value, dtype=float).ravel()))
+    return (type(artist).__name__, artist.get_visible(), artist.get_alpha(), *colours)
