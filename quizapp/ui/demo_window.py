@@ -217,6 +217,8 @@ class DemoWindow(QWidget):
         if self.run is not None:
             self.run.want(self._ahead())
         self._sync_timer()  # nothing changes while paused or finished: the CPU idles
+        if not self.running:
+            self.painter.relayout()  # the picture stays: lay it out as a headless render would
         self._update_run_button()
         self._update_status()
 
