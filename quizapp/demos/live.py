@@ -49,11 +49,17 @@ from quizapp.demos.runner import DemoRun
 class Item:
     """One result of the model, in the order the run produced it."""
 
-    kind: str  # "frame" (a new frame) or "end" (the run ended without one)
+    kind: str  # "frame" (a new frame), "end" (the run ended without one), "error" (a bug)
     frame: Frame | None  # the new frame; for "end" the run's last frame (flagged if diverged)
     finished: bool
     diverged: bool
     seconds: float  # what computing it took
+    error: str = ""  # for "error": the demo's traceback
+
+
+def error_item(text: str) -> Item:
+    """The item for a bug in the demo (``text``: its traceback); the run ends with it."""
+    return Item("error", None, True, False, 0.0, text)
 
 
 class DemoError(RuntimeError):
@@ -125,7 +131,7 @@ class Frames(Protocol):
 
     def fetch(self, budget_s: float) -> list[Item]:
         """The items that are ready (``LocalFrames`` computes them now, for up to ``budget_s``).
-        Raises ``DemoError`` for an error in the demo."""
+        A bug in the demo is an ``error`` item, the last of the run; nothing is raised."""
 
     def close(self) -> None:
         """Stop computing for this run."""
@@ -144,6 +150,7 @@ class LocalFrames:
         self.run = DemoRun(demo_class(), values, limit)
         self.skip = skip
         self.allowed = 0
+        self.failed = False
 
     def allow(self, frames: int) -> None:
         self.allowed = frames
@@ -152,14 +159,19 @@ class LocalFrames:
         items: list[Item] = []
         deadline = time.perf_counter() + budget_s
         run = self.run
-        while not run.finished and time.perf_counter() < deadline:
-            if self.skip:
-                step_item(run)
-                self.skip -= 1
-                continue
-            if run.count >= self.allowed:
+        while not (run.finished or self.failed) and time.perf_counter() < deadline:
+            if not self.skip and run.count >= self.allowed:
                 break
-            items.append(step_item(run))
+            try:
+                item = step_item(run)
+            except Exception:  # a bug in the demo: the same error item a worker sends
+                self.failed = True
+                items.append(error_item(traceback.format_exc()))
+                break
+            if self.skip:
+                self.skip -= 1
+            else:
+                items.append(item)
         return items
 
     def close(self) -> None:
@@ -245,7 +257,8 @@ class WorkerFrames:
             if generation != self.generation:
                 continue
             if kind == "error":
-                raise DemoError(f"the demo failed in its worker process:\n{message[2]}")
+                items.append(error_item(message[2]))
+                break
             items.append(Item(kind, *message[2:]))
         return items
 
@@ -308,7 +321,7 @@ class LiveRun:
             return
         try:
             items = self.source.fetch(budget_s)
-        except DemoError:
+        except Exception:
             self.finished = True
             raise
         self._receive(items)
@@ -325,16 +338,22 @@ class LiveRun:
                 self.seconds.append(item.seconds)
 
     def take(self, most: int, budget_s: float = 0.005) -> Frame | None:
-        """Take up to ``most`` ready frames (and an end that follows them); returns the newest
-        frame taken, or None when none was ready."""
+        """Take up to ``most`` ready frames, or the run's end when it is next; returns the
+        newest frame taken, or None. Like ``DemoRun.step``, the end without a frame is met
+        after the last frame, not with it. A bug in the demo is raised as ``DemoError`` when
+        its turn comes (after the frames made before it); the run is then finished."""
         self.pull(budget_s)
         newest = None
         taken = 0
         while self.ready and not self.finished:
             item = self.ready[0]
-            if item.kind == "frame" and taken == most:
+            if taken == most or (item.kind != "frame" and taken):
                 break
             self.ready.popleft()
+            if item.kind == "error":
+                self.finished = True
+                self.ready.clear()
+                raise DemoError(f"the demo failed:\n{item.error}")
             self.finished, self.diverged = item.finished, item.diverged
             if item.kind == "end":
                 self.latest = item.frame
