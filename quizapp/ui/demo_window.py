@@ -14,13 +14,16 @@ touched here, on the GUI thread; the model only in the worker. A new run (reset,
 change, Space after the end) keeps the old picture until its first frame arrives and then
 rebuilds the figure. Without a worker process (``worker=False``, ``QUIZAPP_DEMO_WORKER=0``, or
 when one cannot be started) the same frames are computed on the GUI thread in slices of at
-most ``SLICE_BUDGET_S`` between ticks.
+most ``SLICE_BUDGET_S`` between ticks; a worker that dies is replaced by that too, from where
+it stopped. A bug in the demo's code (not a numeric blow-up, which is shown as "diverged")
+stops the run and is written across the figure and in the status, its traceback on stderr.
 """
 
 from __future__ import annotations
 
 import html
 import os
+import sys
 from typing import Any
 
 from matplotlib.figure import Figure
@@ -37,7 +40,8 @@ from PySide6.QtWidgets import (
 )
 
 from quizapp.demos import Demo, Frame, Update, Values
-from quizapp.demos.live import LiveRun, LocalFrames, Worker, WorkerFrames
+from quizapp.demos.live import DemoError, LiveRun, LocalFrames, Worker, WorkerFrames
+from quizapp.demos.plotting import CRIMSON
 from quizapp.demos.runner import mark_diverged
 from quizapp.fonts import use_korean_font_in_matplotlib
 from quizapp.ui.figure_painter import DemoCanvas, FigurePainter
@@ -79,6 +83,7 @@ class DemoWindow(QWidget):
         self._marked = False  # the "diverged" banner is on the figure
         self._drawn_run: LiveRun | None = None  # the run the figure was built for
         self._owed = 0  # frames to show even while paused: a new run's first, single steps
+        self.failure: str | None = None  # the current run stopped on a bug in the demo: why
         self.worker: Worker | None = None
         self._use_worker = worker_wanted() if worker is None else worker
 
@@ -169,7 +174,11 @@ class DemoWindow(QWidget):
         changes when the new run's first frame arrives."""
         if self.run is not None:
             self.run.close()
+        self.failure = None
         values, limit = dict(self.values), self.demo_class.steps
+        if self.worker is not None and self.worker.broken:  # it died: start another
+            self.worker.close()
+            self.worker = None
         if self._use_worker and self.worker is None:
             try:
                 self.worker = Worker()
@@ -270,13 +279,20 @@ class DemoWindow(QWidget):
         if run is None:
             return
         before = run.count
-        frame = run.take(self.speed.value() if self.running else self._owed, SLICE_BUDGET_S)
+        try:
+            frame = run.take(self.speed.value() if self.running else self._owed,
+                             SLICE_BUDGET_S)
+        except DemoError as error:  # the run is finished: show why
+            print(error, file=sys.stderr)
+            self.failure = str(error).splitlines()[-1]
+            frame = None
         self._owed = max(0, self._owed - (run.count - before))
         if frame is not None:
             self._show(frame)
         if run.finished:
             self._owed = 0
-            if run.latest is not frame or self._drawn_run is not run:
+            if (run.latest is not frame or self._drawn_run is not run
+                    or self.failure is not None):
                 self._show(run.latest)
             self.set_running(False)
             return
@@ -295,6 +311,12 @@ class DemoWindow(QWidget):
             mark_diverged(self.figure, self.lang)
             self._marked = True
             changed = None
+        if self.failure is not None and not self._marked:
+            self.figure.text(0.5, 0.5, tr("demo_failed", self.mode, error=self.failure),
+                             ha="center", va="center", fontsize=13, color=CRIMSON, wrap=True,
+                             bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": CRIMSON})
+            self._marked = True
+            changed = None
         self.painter.paint(changed)
         self._update_status()
 
@@ -302,7 +324,9 @@ class DemoWindow(QWidget):
         run = self.run
         if run is None:
             return
-        if run.diverged:
+        if self.failure is not None:
+            state, color = tr("status_failed", self.mode), "#cf222e"
+        elif run.diverged:
             state, color = tr("status_diverged", self.mode), "#cf222e"
         elif run.finished:
             state, color = tr("status_finished", self.mode), "#1a7f37"
