@@ -104,6 +104,9 @@ review() {
   sleep 3
   if [ "$lang" = ko ]; then fit "카드 편집"; else fit "Edit card"; fi
   shot "editor-$lang"
+  "$WALK" key Escape c                 # custom study for the deck being studied
+  sleep 2
+  shot "custom-study-$lang"
   "$WALK" key Escape
 
   HISTORY=1 fresh "ui_language=\"$lang\"" 'theme="light"'

@@ -86,15 +86,7 @@ def create_backup(database: Path, now: datetime, folder: Path | None = None) -> 
     partial = target.with_name(target.name + ".part")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        source = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            copy = sqlite3.connect(partial)
-            try:
-                source.backup(copy)
-            finally:
-                copy.close()
-        finally:
-            source.close()
+        _copy_database(database, partial)
         os.replace(partial, target)
     except sqlite3.Error as err:
         partial.unlink(missing_ok=True)
@@ -140,15 +132,7 @@ def restore(database: Path, backup: Path, now: datetime) -> Path:
     safety = create_backup(database, now)
     staged = database.with_name(database.name + ".restoring")
     try:
-        source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            copy = sqlite3.connect(staged)
-            try:
-                source.backup(copy)
-            finally:
-                copy.close()
-        finally:
-            source.close()
+        _copy_database(backup, staged)
         for sibling in ("-wal", "-shm"):
             database.with_name(database.name + sibling).unlink(missing_ok=True)
         os.replace(staged, database)
@@ -156,3 +140,17 @@ def restore(database: Path, backup: Path, now: datetime) -> Path:
         staged.unlink(missing_ok=True)
         raise StoreWriteError("io", database, str(err)) from err
     return safety
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of ``source`` (opened read-only; other connections may be writing)
+    into the new file ``target``, with SQLite's backup API."""
+    reader = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            reader.backup(copy)
+        finally:
+            copy.close()
+    finally:
+        reader.close()

@@ -325,6 +325,20 @@ class ProgressStore:
         self._undo_stack.append(("action", action_id))
         return AppliedAction(kind, action_id, tuple(c.card_id for c in changes))
 
+    def record_practice(self, card_id: str, rating: int, duration_ms: int,
+                        now: datetime) -> int:
+        """Log an answer that changes no schedule (custom study's cram without rescheduling):
+        an action of kind ``practice`` touching nothing, on the same undo stack as grades and
+        card actions, committed when this returns. Returns its action id."""
+        if rating not in (1, 2, 3, 4):
+            raise ValueError(f"rating must be 1-4, got {rating}")
+        with self.transaction() as db:
+            action_id = self._write_action(
+                db, "practice", [_Change(card_id, None, None)], now,
+                {"rating": rating, "duration_ms": max(0, int(duration_ms))})
+        self._undo_stack.append(("action", action_id))
+        return action_id
+
     def undo_last(self) -> Undone | None:
         """Undo this process's newest grade or card action (or, when it has none left, the
         newest in the database): a grade's log row is deleted and the card's previous state

@@ -26,8 +26,10 @@ from datetime import datetime, timedelta
 from quizapp.store import FLAGS, AppliedAction, CardRow, CardStatus, ProgressStore
 from quizapp.study.clock import DayClock
 
-#: The action kinds, as logged in ``actions.kind`` ("leech" is written by a grade).
-ACTION_KINDS = ("suspend", "unsuspend", "bury", "unbury", "reset", "set_due", "flag", "leech")
+#: The action kinds, as logged in ``actions.kind`` ("leech" is written by a grade, "practice"
+#: by an answer in custom study that does not reschedule: see ``study/custom.py``).
+ACTION_KINDS = ("suspend", "unsuspend", "bury", "unbury", "reset", "set_due", "flag", "leech",
+                "practice")
 MAX_DUE_DAYS = 36500
 
 

@@ -22,7 +22,7 @@ from quizapp.content import Card, Library
 from quizapp.store import ProgressStore
 from quizapp.store.rehearsals import InterviewAnswer, RehearsalLog
 from quizapp.study.clock import utc_now
-from quizapp.study.scoring import score_answer
+from quizapp.study.scoring import Score, score_answer
 from quizapp.study.session import grade_again
 
 AnswerMode = Literal["typed", "aloud"]
@@ -137,11 +137,14 @@ class Interview:
     def finished(self) -> bool:
         return self.current is None
 
-    def answer_typed(self, text: str, duration_ms: int) -> InterviewAnswer:
+    def answer_typed(self, text: str, duration_ms: int) -> tuple[InterviewAnswer, Score]:
+        """A typed answer, scored and on disk; returns what was stored and the scoring (its
+        matched spans) it came from."""
         question = self._require_current()
         score = score_answer(question.card, self.config.lang, text)
-        return self._record(question, text, score.score, tuple(score.missed), None,
-                            duration_ms)
+        answer = self._record(question, text, score.score, tuple(score.missed), None,
+                              duration_ms)
+        return answer, score
 
     def answer_aloud(self, self_grade: int, duration_ms: int) -> InterviewAnswer:
         """An answer given aloud: the candidate read the model answer and graded it 1-4."""
@@ -224,14 +227,31 @@ def interview_report(library: Library, store: ProgressStore,
     topics = sorted((TopicScore(topic, sum(v) / len(v), len(v)) for topic, v in by_topic.items()),
                     key=lambda t: (t.mean_score, -t.answers))
     known = [s for s in scores if s is not None]
+    reviewed = _last_reviewed(store, [a.card_id for a in answers])
+    # A weak card reviewed since it was answered (sent from this report, or studied) is not
+    # offered again: reopening a past report must not grade the same cards Again twice.
     to_review = [a.card_id for a, s in zip(answers, scores, strict=True)
-                 if s is not None and s < WEAK_SCORE]
+                 if s is not None and s < WEAK_SCORE
+                 and not (a.card_id in reviewed and reviewed[a.card_id] >= a.answered_at)]
     return InterviewReport(
         answers=answers, total_ms=sum(a.duration_ms for a in answers),
         mean_score=sum(known) / len(known) if known else None,
         overtime=sum(a.duration_ms > a.time_limit_ms for a in answers),
         weakest_topics=[t for t in topics if t.mean_score < 1.0][:5],
         to_review=list(dict.fromkeys(to_review)))
+
+
+def _last_reviewed(store: ProgressStore, card_ids: Sequence[str]) -> dict[str, datetime]:
+    """When each of ``card_ids`` was last graded (cards never graded are absent)."""
+    found: dict[str, datetime] = {}
+    for start in range(0, len(card_ids), 500):
+        chunk = list(dict.fromkeys(card_ids[start:start + 500]))
+        marks = ",".join("?" * len(chunk))
+        for card_id, when in store.db.execute(
+                f"select card_id, max(reviewed_at) from revlog where card_id in ({marks}) "
+                "group by card_id", chunk):
+            found[str(card_id)] = datetime.fromisoformat(when)
+    return found
 
 
 def send_to_review(store: ProgressStore, report: InterviewReport, now: datetime) -> int:

@@ -59,9 +59,9 @@ class Linear(Module):
             raise RuntimeError("backward called before forward")
         g2 = grad_out.reshape(-1, self.out_features)
         x2 = x.reshape(-1, self.in_features)
-        self.weight.grad += g2.T @ x2
+        self.weight.accumulate(np.matmul, g2.T, x2)
         if self.bias is not None:
-            self.bias.grad += g2.sum(axis=0)
+            self.bias.accumulate(np.add.reduce, g2, axis=0)
         return (g2 @ self.weight.data).reshape(x.shape)
 
     def extra_repr(self) -> str:

@@ -15,16 +15,32 @@ from .activations import sigmoid
 Reduction = Literal["mean", "sum"]
 
 
+def _max(x: Array, axis: int) -> Array:
+    """``x.max(axis=axis, keepdims=True)``, faster for the short last axis of a 2-D array.
+
+    NumPy reduces each row of an (N, C) array in its own inner loop: for a few classes that
+    costs several times more than one reduction across the rows of a transposed copy
+    (measured at 128 x 10: 10 against 2.4 us). For rows longer than a few dozen the copy costs
+    more than it saves. The maximum is exact, so both give the same values.
+    """
+    out: Array
+    if x.ndim == 2 and axis in (1, -1) and x.shape[1] <= 32:
+        out = x.T.copy().max(axis=0)[:, None]
+    else:
+        out = x.max(axis=axis, keepdims=True)
+    return out
+
+
 def log_softmax(logits: Array, axis: int = -1) -> Array:
     """log p_c = z_c - logsumexp(z), with the maximum subtracted first for stability."""
-    shifted: Array = logits - logits.max(axis=axis, keepdims=True)
+    shifted: Array = logits - _max(logits, axis)
     out: Array = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
     return out
 
 
 def softmax(logits: Array, axis: int = -1) -> Array:
     """p_c = exp(z_c) / sum_k exp(z_k), computed stably."""
-    shifted: Array = logits - logits.max(axis=axis, keepdims=True)
+    shifted: Array = logits - _max(logits, axis)
     e = np.exp(shifted)
     out: Array = e / e.sum(axis=axis, keepdims=True)
     return out
@@ -114,22 +130,21 @@ class CrossEntropyLoss(Loss):
         if pred.ndim != 2:
             raise ValueError(f"expected logits of shape (N, C), got {pred.shape}")
         y = np.asarray(target)
-        if not np.issubdtype(y.dtype, np.integer) or y.shape != pred.shape[:1]:
+        if y.dtype.kind not in "iu" or y.shape != pred.shape[:1]:
             raise ValueError("targets must be integer class indices of shape (N,)")
         n, c = pred.shape
         if n and (y.min() < 0 or y.max() >= c):
             raise ValueError(f"target out of range [0, {c})")
         logp = log_softmax(pred)
-        rows = np.arange(n)
+        # flat indices of the (i, y_i): cheaper than indexing with [rows, y]
+        target_at = np.arange(n) * c + y.astype(np.intp, copy=False)
+        per_item = -logp.ravel()[target_at]
+        grad = np.exp(logp)  # softmax probabilities p, as PyTorch's log_softmax backward
         eps = self.label_smoothing
-        per_item = -logp[rows, y]
-        grad = np.exp(logp)  # softmax probabilities p
         if eps:
             per_item = (1.0 - eps) * per_item - eps * logp.mean(axis=1)
             grad -= eps / c
-            grad[rows, y] -= 1.0 - eps
-        else:
-            grad[rows, y] -= 1.0
+        grad.ravel()[target_at] -= 1.0 - eps
         return self._reduce(per_item, grad, n)
 
     def __repr__(self) -> str:

@@ -7,6 +7,7 @@ the thread that opened them): it opens its own, as a second window would.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -31,9 +32,15 @@ class _Job(QRunnable):
         try:
             result = self.work()
         except Exception as err:  # handed to on_error on the GUI thread
-            self.signals.failed.emit(err)
+            self._deliver(self.signals.failed, err)
         else:
-            self.signals.done.emit(result)
+            self._deliver(self.signals.done, result)
+
+    @staticmethod
+    def _deliver(signal: Any, value: object) -> None:
+        # The app may have quit meanwhile: the work is done and nobody is waiting for it.
+        with contextlib.suppress(RuntimeError):
+            signal.emit(value)
 
 
 def run_in_background(work: Callable[[], Any], on_done: Callable[[Any], None],

@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from quizapp.store.backups import Backup
+from quizapp.ui.help_dialogs import accept_cancel_buttons
 from quizapp.ui.strings import tr
 
 
@@ -42,8 +42,7 @@ class BackupDialog(QDialog):
         if backups:
             self.list.setCurrentRow(0)
         self.list.itemActivated.connect(lambda _item: self._confirm())
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        restore = buttons.addButton(tr("restore", mode), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons, restore = accept_cancel_buttons(tr("restore", mode), mode)
         restore.setEnabled(bool(backups))
         buttons.accepted.connect(self._confirm)
         buttons.rejected.connect(self.reject)

@@ -16,7 +16,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -33,6 +32,7 @@ from quizapp.content.editing import CardEditError, new_card_id, save_card
 from quizapp.content.model import DemoRef, Text
 from quizapp.content.writer import toml_value
 from quizapp.ui.card_view import CardView
+from quizapp.ui.help_dialogs import accept_cancel_buttons
 from quizapp.ui.math_images import MathImages
 from quizapp.ui.strings import tr
 from quizapp.ui.theme import colors
@@ -99,9 +99,10 @@ class CardEditor(QDialog):
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet(f"color: {colors().problem_text};")
         self.problem.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = buttons.addButton(f"{tr('save', mode)} (Ctrl+Enter)",
-                                             QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons, self.save_button = accept_cancel_buttons(f"{tr('save', mode)} (Ctrl+Enter)",
+                                                          mode)
+        self.save_button.setDefault(False)  # Enter is a new line in the text; Ctrl+Enter saves
+        self.save_button.setAutoDefault(False)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         for keys in ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S"):

@@ -5,7 +5,14 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from quizapp import __version__
 from quizapp.ui.strings import tr
@@ -43,6 +50,10 @@ SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
     ("anywhere", "G", "데모 갤러리", "Demo gallery"),
     ("anywhere", "T", "통계", "Statistics"),
     ("anywhere", "Ctrl+,", "설정", "Settings"),
+    ("anywhere", "C", "맞춤 학습: 새 카드 더, 미리 복습, 몰아서 복습, 깃발·거머리 카드",
+     "Custom study: more new cards, review ahead, cram, flagged or leech cards"),
+    ("anywhere", "Ctrl+N / E", "새 카드 쓰기 / 지금 카드 편집",
+     "Write a new card / edit this card"),
     ("anywhere", "B / Ctrl+F", "카드 찾아보기", "Browse cards"),
     ("anywhere", "Ctrl+Z", "되돌리기: 마지막 채점이나 카드 작업",
      "Undo the last grade or card action"),
@@ -94,6 +105,17 @@ def about_html(mode: str) -> str:
                        for name, licence in LICENCES)
     return (f"<h2>{tr('app_title', mode)} {html.escape(__version__)}</h2>"
             f"<p>{html.escape(tr('about_text', mode))}</p><ul>{licences}</ul>")
+
+
+def accept_cancel_buttons(accept_text: str, mode: str) -> tuple[QDialogButtonBox, QPushButton]:
+    """A dialog's button row: ``accept_text`` (the default: Enter presses it) and Cancel in the
+    app's language (Esc). Qt would make Cancel the default once it has the focus."""
+    buttons = QDialogButtonBox()
+    accept = buttons.addButton(accept_text, QDialogButtonBox.ButtonRole.AcceptRole)
+    cancel = buttons.addButton(tr("cancel", mode), QDialogButtonBox.ButtonRole.RejectRole)
+    cancel.setAutoDefault(False)
+    accept.setDefault(True)
+    return buttons, accept
 
 
 def show_text_dialog(parent: QWidget, title: str, body: str, size: tuple[int, int]) -> QDialog:

@@ -50,7 +50,7 @@ from quizapp.study.interview import (
     interview_report,
     send_to_review,
 )
-from quizapp.study.scoring import Score, score_answer
+from quizapp.study.scoring import Score
 from quizapp.ui.card_view import CardMarkup, card_link
 from quizapp.ui.keys import latin_letter
 from quizapp.ui.math_images import MathImages
@@ -210,15 +210,14 @@ class InterviewScreen(RehearsalScreen):
             return False
         text, duration = self.answer_box.answer(), self.elapsed_ms()
         try:
-            self.interview.answer_typed(text, duration)
+            _, score = self.interview.answer_typed(text, duration)
         except UserError as err:  # the question stays; Ctrl+Enter works once fixed
             self.report(err)
             return False
         self.report(None)
         self.timer.stop()
         self.typed_text, self._duration_ms = text, duration
-        # The same scoring the interview stored, again for the spans to mark in the answer.
-        self.score = score_answer(self.question.card, self.card_lang, text)
+        self.score = score  # the scoring the interview stored; its spans are marked
         self.phase = "result"
         self._update_view()
         self.setFocus()

@@ -46,7 +46,10 @@ from quizapp.study import (
     today_counts,
     utc_now,
 )
+from quizapp.study.clock import DayClock
+from quizapp.study.custom import CustomSession, CustomStudy
 from quizapp.study.interview import Interview, InterviewConfig
+from quizapp.study.limits import add_new_today
 from quizapp.study.quiz import QuizConfig, QuizRound
 from quizapp.ui.card_view import ZOOM_STEPS
 from quizapp.ui.content_watcher import ContentWatcher
@@ -116,6 +119,7 @@ class MainWindow(QMainWindow):
         self.review.back_requested.connect(self.show_home)
         self.review.demo_requested.connect(self.open_card_demo)
         self.review.problem.connect(self.show_problem)
+        self.review.custom_requested.connect(self.open_custom_study)
         self.home.quiz_requested.connect(self.open_quiz_setup)
         self.home.interview_requested.connect(self.open_interview_setup)
         for rehearsal in (self.quiz, self.interview):
@@ -140,7 +144,8 @@ class MainWindow(QMainWindow):
         for letter, action in (("l", self.toggle_language), ("d", self.open_current_demo),
                                ("g", self.open_gallery), ("t", self.open_statistics),
                                ("e", self.edit_current_card), ("q", self.open_quiz_setup),
-                               ("i", self.open_interview_setup), ("b", self.open_browser)):
+                               ("i", self.open_interview_setup), ("b", self.open_browser),
+                               ("c", self.open_custom_study)):
             shortcuts.register(self, letter, action)
         style_hints = QApplication.styleHints()
         style_hints.colorSchemeChanged.connect(lambda *_: self._follow_system_theme())
@@ -163,6 +168,7 @@ class MainWindow(QMainWindow):
         menus.separator("menu_file")
         add("menu_file", "quit", self.close, keys=(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
         add("menu_study", "study_all", lambda: self.open_study(""))
+        add("menu_study", "custom_study", self.open_custom_study, letter="C")
         add("menu_study", "quiz_menu", self.open_quiz_setup, letter="Q")
         add("menu_study", "interview_menu", self.open_interview_setup, letter="I")
         add("menu_study", "past_interviews", self.open_past_interviews)
@@ -266,6 +272,36 @@ class MainWindow(QMainWindow):
         if self.rehearsal_dialog is dialog:
             self.rehearsal_dialog = None
         self.activateWindow()  # the keys come back to the screen
+
+    def open_custom_study(self) -> QWidget:
+        """C (or the done panel): more new cards, review ahead, cram, flagged or leech cards,
+        for the deck being studied by default."""
+        from quizapp.ui.custom_study_dialog import CustomStudyDialog
+
+        session = self.review.session
+        deck = (session.deck_id or "") if session is not None and \
+            self.stack.currentWidget() is self.review else ""
+        settings = load_settings(self.store)
+        dialog = CustomStudyDialog(self.library, self.store, utc_now(),
+                                   DayClock(settings.day_start_hour), self.mode, deck, self)
+        dialog.more_new.connect(self._more_new_today)
+        dialog.chosen.connect(self.start_custom_study)
+        show_and_focus(dialog)
+        return dialog
+
+    def _more_new_today(self, deck_id: str, count: int) -> None:
+        clock = DayClock(load_settings(self.store).day_start_hour)
+        try:
+            add_new_today(self.store, clock.day_start(utc_now()), deck_id or None, count)
+        except UserError as err:
+            self.show_problem(user_message(err, self.mode))
+            return
+        self.open_study(deck_id)
+
+    def start_custom_study(self, study: CustomStudy) -> None:
+        """Study a custom session on the review screen."""
+        self.stack.setCurrentWidget(self.review)
+        self.review.start(CustomSession(self.library, self.store, study))
 
     def check_demo_links(self) -> None:
         """Validate every card's demo preset as ``check`` does; bad links are dropped and

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from quizapp.content import Card, Library
 from quizapp.errors import UserError
 from quizapp.study import StudySession, format_interval
+from quizapp.study.custom import CustomSession
 from quizapp.ui.card_view import CardView
 from quizapp.ui.errors import user_message
 from quizapp.ui.math_images import MathImages
@@ -46,6 +47,7 @@ class ReviewScreen(QWidget):
     demo_requested = Signal(str)  # the id of the card whose demo to open
     problem = Signal(str)  # a message to show the user in words ("" clears it)
     cards_changed = Signal(list)  # card ids whose progress a grade or an undo here changed
+    custom_requested = Signal()  # the done panel's "Custom study…"
 
     def __init__(self, math: MathImages, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,6 +92,10 @@ class ReviewScreen(QWidget):
         done_layout.addStretch(1)
         done_layout.addWidget(self.done_label)
         done_layout.addWidget(self.more_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.custom_button = QPushButton()
+        self.custom_button.setMinimumHeight(40)
+        self.custom_button.clicked.connect(self.custom_requested.emit)
+        done_layout.addWidget(self.custom_button, 0, Qt.AlignmentFlag.AlignHCenter)
         done_layout.addStretch(1)
         self.done_panel = done
         self.body = QStackedWidget()
@@ -119,6 +125,7 @@ class ReviewScreen(QWidget):
         layout.addLayout(grades)
         layout.addWidget(self.hint)
         for button in (self.home_button, self.demo_button, self.show_button, self.more_button,
+                       self.custom_button,
                        *self.grade_buttons.values()):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -326,11 +333,16 @@ class ReviewScreen(QWidget):
 
     def _title(self) -> str:
         session = self.session
-        if session is not None and session.tag:
-            return f"#{session.tag}"
         deck = session.library.deck(session.deck_id) if session and session.deck_id else None
-        return deck.title.get("en" if self.mode == "en" else "ko") if deck else tr(
+        title = deck.title.get("en" if self.mode == "en" else "ko") if deck else tr(
             "all_decks", self.mode)
+        if session is not None and session.tag:
+            title = f"#{session.tag}"
+        if isinstance(session, CustomSession):
+            kind = tr(f"custom_{session.study.kind}", self.mode)
+            keeps = "" if session.study.reschedules else f" · {tr('custom_no_schedule', self.mode)}"
+            return f"{title} · {kind}{keeps}"
+        return title
 
     def _update_view(self) -> None:
         mode = self.mode
@@ -364,7 +376,9 @@ class ReviewScreen(QWidget):
         if grading:
             intervals = session.intervals()
             for rating, button in self.grade_buttons.items():
-                label = format_interval(intervals[rating], "en" if mode == "en" else "ko")
+                interval = intervals.get(rating)  # none in custom study that does not reschedule
+                label = format_interval(interval, "en" if mode == "en" else "ko") if interval \
+                    is not None else ""
                 button.setText(f"{tr(GRADE_NAMES[rating], mode)}  {label}\n[{rating}]")
         for button in self.grade_buttons.values():
             button.setVisible(grading)
@@ -380,6 +394,8 @@ class ReviewScreen(QWidget):
         session = self.session
         queue = session.queue if session else None
         lines = [f"<b>{tr('done_title', mode)}</b>"]
+        if isinstance(session, CustomSession):
+            lines.append(tr("custom_done", mode))
         if queue is not None and queue.new_left:
             scope = "deck" if session and session.deck_id else "all"
             reason = f"done_new_limit_{queue.new_stopped_by}" if scope == "deck" else (
@@ -394,4 +410,5 @@ class ReviewScreen(QWidget):
         offer = queue is not None and queue.new_left > 0
         self.more_button.setVisible(offer)
         self.more_button.setText(tr("more_new_cards", mode, count=MORE_NEW_CARDS))
+        self.custom_button.setText(f"{tr('custom_study', mode)} (C)")
         self.body.setCurrentWidget(self.done_panel)

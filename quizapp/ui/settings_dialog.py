@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -40,6 +39,7 @@ from quizapp.study import StudySettings
 from quizapp.study.settings import RANGES, format_steps, parse_steps, setting_problems
 from quizapp.ui.background import run_in_background
 from quizapp.ui.card_view import ZOOM_STEPS
+from quizapp.ui.help_dialogs import accept_cancel_buttons
 from quizapp.ui.strings import LANGUAGE_MODES, tr
 from quizapp.ui.theme import THEMES, colors
 
@@ -107,6 +107,7 @@ class SettingsDialog(QDialog):
         self.workload.setWordWrap(True)
         self.optimize_button = QPushButton(tr("optimize_now", mode))
         self.optimize_button.clicked.connect(self.optimize)
+        self.optimize_button.setAutoDefault(False)  # Enter saves; it never starts a fit
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # fsrs-rs reports no progress: a busy bar
         self.progress.setTextVisible(False)
@@ -143,10 +144,7 @@ class SettingsDialog(QDialog):
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet(f"color: {colors().problem_text};")
         self.problem.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = buttons.addButton(tr("save", mode),
-                                             QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setDefault(True)
+        buttons, self.save_button = accept_cancel_buttons(tr("save", mode), mode)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

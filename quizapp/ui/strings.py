@@ -44,6 +44,34 @@ _TEXT: dict[str, tuple[str, str]] = {
     "gallery_title": ("데모 갤러리", "Demo gallery"),
     "statistics": ("통계", "Statistics"),
     "settings": ("설정…", "Settings…"),
+    "custom_study": ("맞춤 학습…", "Custom study…"),
+    "custom_choice_more_new": ("오늘 새 카드 더 보기", "More new cards today"),
+    "custom_choice_ahead": ("미리 복습하기 (며칠 뒤 만기까지)",
+                            "Review ahead (cards due within days)"),
+    "custom_choice_cram": ("몰아서 복습 (일정과 상관없이 덱이나 태그 전체)",
+                           "Cram a deck or tag (regardless of the schedule)"),
+    "custom_choice_flagged": ("깃발 표시한 카드만", "Flagged cards only"),
+    "custom_choice_leech": ("거머리 카드만 (보류된 것도)", "Leech cards only (suspended ones too)"),
+    "custom_reschedule": ("답을 일정(FSRS)에 반영하기",
+                          "Let the answers change the schedule (FSRS)"),
+    "custom_reschedule_tip": (
+        "끄면 답은 연습으로만 기록되고 카드의 복습 일정은 그대로입니다.",
+        "Off: the answers are logged as practice and no card's schedule changes."),
+    "custom_start": ("시작", "Start"),
+    "custom_summary_more_new": ("오늘 새 카드를 {count}장 더 봅니다.",
+                                "{count} more new cards today."),
+    "custom_summary": ("{count}장 · 답이 복습 일정에 반영됩니다.",
+                       "{count} cards · the answers change their schedule."),
+    "custom_summary_practice": ("{count}장 · 연습: 복습 일정은 바뀌지 않습니다 (답은 기록됨).",
+                                "{count} cards · practice: no schedule changes (answers are "
+                                "logged)."),
+    "custom_ahead": ("미리 복습", "review ahead"),
+    "custom_cram": ("몰아서 복습", "cram"),
+    "custom_flagged": ("깃발 카드", "flagged cards"),
+    "custom_leech": ("거머리 카드", "leech cards"),
+    "custom_no_schedule": ("일정 변경 없음", "schedule unchanged"),
+    "custom_done": ("이 맞춤 학습의 카드를 모두 봤습니다.",
+                    "You have seen every card of this custom study."),
     "new_card": ("새 카드…", "New card…"),
     "edit_card": ("카드 편집…", "Edit card…"),
     "card_id": ("ID", "ID"),
@@ -218,24 +246,26 @@ _TEXT: dict[str, tuple[str, str]] = {
     "error_title": ("오류", "Error"),
     "save_failed_read_only": (
         "저장할 수 없습니다: {path} 파일이나 그 폴더가 읽기 전용입니다. 쓰기 권한을 주거나 "
-        "--data-dir로 다른 폴더를 고르세요. 이 채점은 기록되지 않았고, 이전 기록은 안전합니다.",
+        "--data-dir로 다른 폴더를 고르세요. 방금 것은 저장되지 않았고(화면에 그대로 있습니다), "
+        "이전 기록은 안전합니다.",
         "Cannot save: {path} (or its folder) is read-only. Make it writable or choose another "
-        "folder with --data-dir. This grade was not recorded; everything saved before is safe."),
+        "folder with --data-dir. This was not saved (it is still on screen); everything saved "
+        "before is safe."),
     "save_failed_disk_full": (
         "저장할 수 없습니다: 디스크에 남은 공간이 없습니다 ({path}). 공간을 확보한 뒤 다시 "
-        "채점하세요. 이 채점은 기록되지 않았고, 이전 기록은 안전합니다.",
-        "Cannot save: no space left on device ({path}). Free some space, then grade again. "
-        "This grade was not recorded; everything saved before is safe."),
+        "하세요. 방금 것은 저장되지 않았고(화면에 그대로 있습니다), 이전 기록은 안전합니다.",
+        "Cannot save: no space left on device ({path}). Free some space, then try again. "
+        "This was not saved (it is still on screen); everything saved before is safe."),
     "save_failed_busy": (
         "저장할 수 없습니다: 다른 QuizApp 프로세스가 {path}를 너무 오래 잠그고 있습니다. "
-        "잠시 후 다시 채점하세요.",
-        "Cannot save: another QuizApp process kept {path} locked too long. Grade again in a "
+        "잠시 후 다시 하세요.",
+        "Cannot save: another QuizApp process kept {path} locked too long. Try again in a "
         "moment."),
     "save_failed_io": (
         "저장할 수 없습니다: 디스크 오류가 났습니다 ({path}). 드라이브를 확인한 뒤 다시 "
-        "채점하세요. 이 채점은 기록되지 않았습니다.",
-        "Cannot save: the disk reported an error ({path}). Check the drive, then grade again. "
-        "This grade was not recorded."),
+        "하세요. 방금 것은 저장되지 않았습니다(화면에 그대로 있습니다).",
+        "Cannot save: the disk reported an error ({path}). Check the drive, then try again. "
+        "This was not saved (it is still on screen)."),
     "undo_conflict": ("되돌리지 않았습니다: 이 카드는 그 뒤 다른 창에서 다시 채점되거나 "
                       "바뀌었습니다.",
                       "Not undone: this card was graded or changed again in another window "
@@ -322,6 +352,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "kind_set_due": ("복습 날짜 정하기", "set due date"),
     "kind_flag": ("깃발", "flag"),
     "kind_leech": ("거머리 카드 표시", "leech tag"),
+    "kind_practice": ("연습 답", "practice answer"),
     "no_selection": ("고른 카드가 없습니다.", "No card selected."),
     "history": ("복습 기록", "Review history"),
     "history_empty": ("아직 복습한 적이 없습니다.", "Not reviewed yet."),

@@ -12,7 +12,13 @@ import pytest
 from quizapp.content import default_content_dir, load_library
 from quizapp.store import ProgressStore, open_store
 from quizapp.store.rehearsals import RehearsalLog
-from quizapp.study.interview import Interview, InterviewConfig, interview_report, weakness
+from quizapp.study.interview import (
+    Interview,
+    InterviewConfig,
+    interview_report,
+    send_to_review,
+    weakness,
+)
 from quizapp.study.session import grade_again
 
 LIBRARY = load_library(default_content_dir())
@@ -54,6 +60,21 @@ def test_follow_up_chains_are_walked_up_to_depth_three(store: ProgressStore) -> 
     assert report.mean_score == 0 and report.to_review == [q.card.id for q in asked]
 
 
+def test_a_reopened_report_never_sends_the_same_cards_twice(store: ProgressStore) -> None:
+    clock = Clock()
+    interview = Interview(LIBRARY, store, InterviewConfig(main_questions=1, seed=3), now=clock)
+    while interview.current is not None:
+        interview.answer_typed("모르겠어요", 1000)
+    report = interview.finish()
+    weak = list(report.to_review)
+    assert weak
+    clock.value = NOW + timedelta(minutes=5)
+    assert send_to_review(store, report, clock.value) == len(weak)
+    reopened = interview_report(LIBRARY, store, interview.interview_id)
+    assert reopened.to_review == []  # graded since they were answered
+    assert store.review_count() == len(weak)
+
+
 def test_weak_and_lapsed_cards_weigh_more_and_recent_ones_less(store: ProgressStore) -> None:
     cards = LIBRARY.cards_in("optimization")
     weak, plain = cards[0], cards[1]
@@ -91,3 +112,14 @@ def test_length_in_minutes(store: ProgressStore) -> None:
         interview.answer_typed("x", 120_000)
         answered += 1
     assert answered == 3  # asked at 0, 2 and 4 minutes; at 6 minutes time is up
+
+
+def test_a_typed_answer_returns_the_scoring_it_stored(store: ProgressStore) -> None:
+    interview = Interview(LIBRARY, store, InterviewConfig(main_questions=1, seed=5), now=Clock())
+    card = interview.current.card if interview.current else None
+    assert card is not None
+    stored, score = interview.answer_typed(card.answer.ko, 1000)  # the model answer
+    assert stored.score == score.score and stored.missed == tuple(score.missed)
+    assert score.score >= 0.8 and any(c.found for c in score.concepts)
+    on_disk = interview_report(LIBRARY, store, interview.interview_id).answers[0]
+    assert on_disk.score == score.score and on_disk.missed == tuple(score.missed)

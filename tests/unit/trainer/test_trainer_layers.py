@@ -152,6 +152,28 @@ def test_backward_accumulates_into_grad_and_zero_grad_resets() -> None:
     assert not layer.weight.grad.any()
 
 
+def test_deferred_zero_grad_is_overwritten_by_backward_or_read_as_zeros() -> None:
+    layer = Linear(3, 2, rng=0)
+    weight_grad = layer.weight.grad
+    x = np.arange(12, dtype=np.float32).reshape(4, 3)
+    g = np.ones((4, 2), dtype=np.float32)
+    for _ in range(2):  # zero_grad then backward: the product is written, not added to garbage
+        layer.weight.grad[:] = 99.0
+        layer.zero_grad()
+        layer(x)
+        layer.backward(g)
+        np.testing.assert_array_equal(layer.weight.grad, g.T @ x)
+        np.testing.assert_array_equal(layer.bias.grad, [4.0, 4.0])  # type: ignore[union-attr]
+    assert layer.weight.grad is weight_grad  # written in place
+    layer.zero_grad()
+    layer.weight.accumulate(np.add, np.ones((2, 3)), 1.0)  # written over the pending zeros
+    layer.weight.accumulate(np.add, np.ones((2, 3)), 1.0)  # then added
+    np.testing.assert_array_equal(layer.weight.grad, np.full((2, 3), 4.0))
+    layer.zero_grad()
+    layer.weight.grad[0, 0] += 1.0  # any other writer first sees zeros
+    np.testing.assert_array_equal(layer.weight.grad, [[1.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+
+
 def make_mlp() -> Sequential:
     gen = np.random.default_rng(0)
     return Sequential(

@@ -7,7 +7,13 @@ import math
 import numpy as np
 import pytest
 
-from quizapp.trainer import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
+from quizapp.trainer import (
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    MSELoss,
+    log_softmax,
+    softmax,
+)
 
 
 def test_cross_entropy_with_label_smoothing_by_hand() -> None:
@@ -43,6 +49,35 @@ def test_cross_entropy_is_stable_for_huge_logits_and_keeps_float32() -> None:
     assert loss_fn(logits, np.array([0, 1])) == pytest.approx(0.0, abs=1e-6)
     assert loss_fn(logits, np.array([1, 1])) == pytest.approx(1000.0, rel=1e-6)
     assert loss_fn.backward().dtype == np.float32
+
+
+@pytest.mark.parametrize("eps", [0.0, 0.2])
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_cross_entropy_matches_the_log_softmax_formula(eps: float, reduction: str) -> None:
+    gen = np.random.default_rng(0)
+    logits = 4.0 * gen.standard_normal((7, 5))
+    target = gen.integers(0, 5, 7).astype(np.uint8)  # small unsigned labels work too
+    logp = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))  # small logits: no shift
+    q = eps / 5 + (1.0 - eps) * np.eye(5)[target]
+    per_item = -(q * logp).sum(axis=1)
+    scale = 1.0 / 7 if reduction == "mean" else 1.0
+    loss_fn = CrossEntropyLoss(label_smoothing=eps, reduction=reduction)  # type: ignore[arg-type]
+    assert loss_fn(logits, target) == pytest.approx(per_item.sum() * scale, rel=1e-12)
+    grad = loss_fn.backward()
+    np.testing.assert_allclose(grad, (np.exp(logp) - q) * scale, rtol=1e-10, atol=1e-15)
+    assert grad.flags.c_contiguous
+
+
+@pytest.mark.parametrize(
+    ("shape", "axis"), [((6, 4), -1), ((6, 40), 1), ((6, 4), 0), ((2, 3, 4), 1)]
+)
+def test_log_softmax_and_softmax_on_short_and_long_rows(shape: tuple[int, ...], axis: int) -> None:
+    z = np.random.default_rng(0).standard_normal(shape)
+    expected = z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
+    np.testing.assert_allclose(log_softmax(z, axis=axis), expected, rtol=1e-12)
+    np.testing.assert_allclose(softmax(z, axis=axis), np.exp(expected), rtol=1e-12)
+    big = np.array([[1000.0, 0.0], [0.0, -1000.0]], dtype=np.float32)  # the shift keeps it finite
+    np.testing.assert_allclose(softmax(big), [[1.0, 0.0], [1.0, 0.0]])
 
 
 def test_cross_entropy_rejects_bad_targets() -> None:

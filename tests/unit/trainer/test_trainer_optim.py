@@ -145,14 +145,14 @@ def test_optimizers_keep_the_dtype_and_update_in_place(
     factory: type[Optimizer], kwargs: dict[str, float], dtype: type[np.floating]
 ) -> None:
     layer = Linear(4, 3, rng=0).to(dtype)
-    weight = layer.weight.data
     opt = factory(layer.parameters(), **kwargs)  # type: ignore[arg-type]
+    weight, grad = layer.weight.data, layer.weight.grad  # views of the optimizer's flat arrays
     for _ in range(3):
         opt.zero_grad()
         layer(np.ones((2, 4), dtype=dtype))
         layer.backward(np.ones((2, 3), dtype=dtype))
         opt.step()
-    assert layer.weight.data is weight
+    assert layer.weight.data is weight and layer.weight.grad is grad
     assert weight.dtype == dtype
     assert all(b.dtype == dtype for s in opt.state for b in s.buffers.values())
     assert opt.state[0].step == 3

@@ -1,4 +1,5 @@
-"""Content for the quiz and mock-interview screens: cards with quiz material."""
+"""Shared set-up of the GUI tests: the main window on the small test content, and content for
+the quiz and mock-interview screens (cards with quiz material)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,25 @@ from pathlib import Path
 
 import pytest
 from card_files import write_card, write_deck
+from pytestqt.qtbot import QtBot
 from rehearsal_helpers import REHEARSAL_CARDS, toml_list
+
+from quizapp.ui.app import application, create_window
+from quizapp.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot: QtBot, small_content: Path, tmp_path: Path) -> MainWindow:
+    """The real main window on ``small_content`` with a fresh data folder, shown and active
+    (menu shortcuts need an active window)."""
+    from PySide6.QtWidgets import QApplication
+
+    application()
+    win = create_window(small_content, str(tmp_path / "data"))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+    return win
 
 
 @pytest.fixture

@@ -12,21 +12,10 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from quizapp.content import load_library
-from quizapp.ui.app import application, create_window
 from quizapp.ui.card_editor import CardEditor
 from quizapp.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def window(qtbot: QtBot, small_content: Path, tmp_path: Path) -> MainWindow:
-    application()
-    win = create_window(small_content, str(tmp_path / "data"))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
-    return win
 
 
 def editor_open() -> CardEditor:

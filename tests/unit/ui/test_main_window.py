@@ -22,15 +22,6 @@ from quizapp.ui.main_window import MainWindow
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def window(qtbot: QtBot, small_content: Path, tmp_path: Path) -> MainWindow:
-    application()
-    win = create_window(small_content, str(tmp_path / "data"))
-    qtbot.addWidget(win)
-    win.show()
-    return win
-
-
 def korean_key(widget: object, jamo: str) -> None:
     """A key press as a Korean (2-set) layout sends it: no Latin letter, just the jamo."""
     QApplication.sendEvent(widget, QKeyEvent(QEvent.Type.KeyPress, 0,

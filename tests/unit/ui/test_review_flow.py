@@ -17,15 +17,6 @@ from quizapp.ui.main_window import MainWindow
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def window(qtbot: QtBot, small_content: Path, tmp_path: Path) -> MainWindow:
-    application()
-    win = create_window(small_content, str(tmp_path / "data"))
-    qtbot.addWidget(win)
-    win.show()
-    return win
-
-
 def revlog(tmp_path: Path) -> list[tuple[str, int]]:
     conn = sqlite3.connect(tmp_path / "data" / "progress.sqlite3")
     try:

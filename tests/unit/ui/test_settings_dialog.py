@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
 from quizapp.store import open_store
@@ -21,15 +21,6 @@ from quizapp.ui.main_window import MainWindow
 from quizapp.ui.settings_dialog import SettingsDialog, figure
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def window(qtbot: QtBot, small_content: Path, tmp_path: Path) -> MainWindow:
-    application()
-    win = create_window(small_content, str(tmp_path / "data"))
-    qtbot.addWidget(win)
-    win.show()
-    return win
 
 
 def open_dialog(qtbot: QtBot, window: MainWindow) -> SettingsDialog:
@@ -170,3 +161,14 @@ def test_optimize_now_fits_a_learner_off_the_gui_thread(qtbot: QtBot, small_cont
     assert "로그 손실" in dialog.fit_result.text()
     assert stored(tmp_path).fsrs_parameters != DEFAULT_PARAMETERS
     assert dialog.workload.text() != before  # the learner forgets faster: more reviews
+
+
+def test_enter_saves_and_the_buttons_speak_the_language(qtbot: QtBot, window: MainWindow,
+                                                        tmp_path: Path) -> None:
+    dialog = open_dialog(qtbot, window)
+    texts = sorted(b.text() for b in dialog.findChildren(QPushButton) if b.text() in
+                   ("저장", "취소"))
+    assert texts == ["저장", "취소"]
+    dialog.new_all.setValue(7)
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert not dialog.isVisible() and stored(tmp_path).new_per_day == 7
