@@ -132,10 +132,14 @@ class FigurePainter:
     def _draw_animated(self) -> None:
         renderer = self.canvas.get_renderer()
         for artist in self.animated:
-            if TextImages.cacheable(artist):
-                self.texts.draw(artist, renderer)
-            else:
-                artist.draw(renderer)
+            self._draw_artist(artist, renderer)
+
+    def _draw_artist(self, artist: Artist, renderer: Any) -> None:
+        """Draw one artist of the blitted set (texts and legends from their cached images)."""
+        if TextImages.cacheable(artist):
+            self.texts.draw(artist, renderer)
+        else:
+            artist.draw(renderer)
 
 
 def _keep_layout(_figure: Any) -> None:

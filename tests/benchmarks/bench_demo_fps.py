@@ -57,16 +57,17 @@ class Probe:
                 if painter.full_draws != full:
                     self.full_s.append(time.perf_counter() - start)
 
-        def timed_artists() -> None:
-            for artist in painter.animated:
-                start = time.perf_counter()
-                painter.figure.draw_artist(artist)
-                kind = type(artist).__name__
-                self.artist_s[kind] += time.perf_counter() - start
-                self.artist_n[kind] += 1
+        draw_artist = painter._draw_artist
+
+        def timed_artist(artist: Any, renderer: Any) -> None:  # as the painter draws it
+            start = time.perf_counter()
+            draw_artist(artist, renderer)
+            kind = type(artist).__name__
+            self.artist_s[kind] += time.perf_counter() - start
+            self.artist_n[kind] += 1
 
         window._show = timed_show
-        painter._draw_animated = timed_artists
+        painter._draw_artist = timed_artist
 
     def costliest(self, shown: int, top: int = 3) -> str:
         parts = [f"{kind} {self.artist_s[kind] / max(shown, 1) * 1000:.0f} ms"
