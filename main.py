@@ -5,6 +5,12 @@ import time
 _STARTED = time.perf_counter()  # before any heavy import, for the smoke timing
 
 if __name__ == "__main__":
+    # A frozen bundle starts the demos' worker processes by running itself: this makes such a
+    # start run the worker (quizapp.demos.live) instead of the app. A no-op otherwise.
+    import multiprocessing
+
+    multiprocessing.freeze_support()
+
     from quizapp.cli import main
 
     raise SystemExit(main(started=_STARTED))

@@ -5,15 +5,25 @@ natural end — ``Demo.steps`` frames, as in a headless render — after which t
 the CPU idle; Space then runs it again from the start. The counter shows the demo's own unit
 (epochs, iterations, ...) so it agrees with the plot.
 
-The model runs on the GUI thread in time-boxed slices (``DemoRun.advance``) driven by a
-~30 fps timer, so the window answers clicks and keys between slices and nothing needs locking.
-Only the newest frame of a slice is drawn (frames are snapshots), by blitting the artists it
-changed (``FigurePainter``).
+The model runs in a worker process (``quizapp.demos.live``) that computes a few frames ahead
+of what is shown; a ~30 fps timer takes the frames that are ready — up to the speed setting per
+tick, never waiting for one — and draws the newest (frames are snapshots) by blitting the
+artists it changed (``FigurePainter``). So painting never waits for the model and the model
+never waits for painting, and a slow model step cannot freeze the window. Matplotlib is only
+touched here, on the GUI thread; the model only in the worker. A new run (reset, a parameter
+change, Space after the end) keeps the old picture until its first frame arrives and then
+rebuilds the figure. Without a worker process (``worker=False``, ``QUIZAPP_DEMO_WORKER=0``, or
+when one cannot be started) the same frames are computed on the GUI thread in slices of at
+most ``SLICE_BUDGET_S`` between ticks; a worker that dies is replaced by that too, from where
+it stopped. A bug in the demo's code (not a numeric blow-up, which is shown as "diverged")
+stops the run and is written across the figure and in the status, its traceback on stderr.
 """
 
 from __future__ import annotations
 
 import html
+import os
+import sys
 from typing import Any
 
 from matplotlib.figure import Figure
@@ -29,7 +39,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quizapp.demos import Demo, DemoRun, Update, Values
+from quizapp.demos import Demo, Frame, Update, Values
+from quizapp.demos.live import DemoError, LiveRun, LocalFrames, Worker, WorkerFrames
+from quizapp.demos.plotting import CRIMSON
 from quizapp.demos.runner import mark_diverged
 from quizapp.fonts import use_korean_font_in_matplotlib
 from quizapp.ui.figure_painter import DemoCanvas, FigurePainter
@@ -39,7 +51,12 @@ from quizapp.ui.strings import tr
 from quizapp.ui.theme import colors
 
 TICK_MS = 33  # ~30 frames per second
-SLICE_BUDGET_S = 0.020  # model time per tick, leaving the rest of the tick to drawing and input
+SLICE_BUDGET_S = 0.020  # without a worker: model time per tick, the rest is drawing and input
+
+
+def worker_wanted() -> bool:
+    """Whether demo windows compute in a worker process (``QUIZAPP_DEMO_WORKER=0``: no)."""
+    return os.environ.get("QUIZAPP_DEMO_WORKER", "1").strip() not in ("0", "false", "no")
 
 
 class DemoWindow(QWidget):
@@ -49,7 +66,8 @@ class DemoWindow(QWidget):
     geometry_changed = Signal(QByteArray)  # on close: where the window was, to reopen there
 
     def __init__(self, demo: type[Demo], presets: dict[str, Any] | None = None,
-                 mode: str = "ko", parent: QWidget | None = None, card_title: str = "") -> None:
+                 mode: str = "ko", parent: QWidget | None = None, card_title: str = "",
+                 worker: bool | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         use_korean_font_in_matplotlib()
@@ -60,9 +78,14 @@ class DemoWindow(QWidget):
         self.values: Values = demo.resolve(presets or {})
         self.card_title = card_title
         self.running = False
-        self.run: DemoRun | None = None
+        self.run: LiveRun | None = None
         self.update_frame: Update | None = None
         self._marked = False  # the "diverged" banner is on the figure
+        self._drawn_run: LiveRun | None = None  # the run the figure was built for
+        self._owed = 0  # frames to show even while paused: a new run's first, single steps
+        self.failure: str | None = None  # the current run stopped on a bug in the demo: why
+        self.worker: Worker | None = None
+        self._use_worker = worker_wanted() if worker is None else worker
 
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.PlainText)
@@ -135,6 +158,7 @@ class DemoWindow(QWidget):
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self._tick)
+        self._rebuild()  # empty axes until the first frame arrives
         self.reset()
         self.set_running(True)
 
@@ -146,17 +170,47 @@ class DemoWindow(QWidget):
         self.reset()
 
     def reset(self) -> None:
-        self.run = DemoRun(self.demo, dict(self.values), limit=self.demo_class.steps)
-        self.figure.clear()
-        self.painter.reset()
-        self._marked = False
-        self.update_frame = self.demo.draw(self.figure, self.values, self.lang)
-        self._show(self.run.step())
+        """Start the run again with the current values (keeps running or paused); the figure
+        changes when the new run's first frame arrives."""
+        if self.run is not None:
+            self.run.close()
+        self.failure = None
+        values, limit = dict(self.values), self.demo_class.steps
+        if self.worker is not None and self.worker.broken:  # it died: start another
+            self.worker.close()
+            self.worker = None
+        if self._use_worker and self.worker is None:
+            try:
+                self.worker = Worker()
+            except (OSError, RuntimeError):  # no processes here: compute on this thread
+                self._use_worker = False
+        source = (WorkerFrames(self.worker, self.demo_class, values, limit)
+                  if self.worker is not None else LocalFrames(self.demo_class, values, limit))
+        self.run = LiveRun(self.demo_class, values, limit, source)
+        self._owed = 1
+        self._tick()
 
     def step_once(self) -> None:
+        """Pause and show the next frame (as soon as it is ready)."""
         self.set_running(False)
-        if self.run is not None:
-            self._show(self.run.step())
+        if self.run is not None and not self.run.finished:
+            self._owed += 1
+            self._tick()
+        else:
+            self._update_status()
+
+    def _ahead(self) -> int:
+        """How many frames the model may compute beyond the shown one."""
+        return 2 * self.speed.value() + 2 if self.running else self._owed + 1
+
+    def _sync_timer(self) -> None:
+        """Tick while frames are to be shown; idle (no CPU) while paused or finished."""
+        run = self.run
+        if run is not None and not run.finished and (self.running or self._owed > 0):
+            if not self.timer.isActive():
+                self.timer.start()
+        else:
+            self.timer.stop()
 
     def toggle_running(self) -> None:
         """Pause or resume; a run that has ended starts again from the beginning."""
@@ -169,10 +223,11 @@ class DemoWindow(QWidget):
     def set_running(self, running: bool) -> None:
         finished = self.run is not None and self.run.finished
         self.running = running and not finished
-        if self.running:
-            self.timer.start()
-        else:
-            self.timer.stop()  # nothing changes while paused or finished: the CPU idles
+        if self.run is not None:
+            self.run.want(self._ahead())
+        self._sync_timer()  # nothing changes while paused or finished: the CPU idles
+        if not self.running:
+            self.painter.relayout()  # the picture stays: lay it out as a headless render would
         self._update_run_button()
         self._update_status()
 
@@ -189,12 +244,17 @@ class DemoWindow(QWidget):
         panel.changed.connect(self.set_param)
         self.scroll.setWidget(panel)
         self.panel = panel
+        self._rebuild()
+        self._retitle()
+        self._show(self.run.latest if self.run else None)
+
+    def _rebuild(self) -> None:
+        """Build the figure anew for the current run, values and language."""
         self.figure.clear()
         self.painter.reset()
         self._marked = False
         self.update_frame = self.demo.draw(self.figure, self.values, self.lang)
-        self._retitle()
-        self._show(self.run.latest if self.run else None)
+        self._drawn_run = self.run
 
     def _retitle(self) -> None:
         mode, lang, demo = self.mode, self.lang, self.demo_class
@@ -213,22 +273,48 @@ class DemoWindow(QWidget):
         self._update_run_button()
 
     def _tick(self) -> None:
-        if self.run is None:
+        """Show the newest ready frame (at most ``speed`` frames on, or the owed ones while
+        paused) and let the model compute ahead of it."""
+        run = self.run
+        if run is None:
             return
-        if self.run.advance(SLICE_BUDGET_S, self.speed.value()):
-            self._show(self.run.latest)
-        if self.run.finished:
-            self._show(self.run.latest)
+        before = run.count
+        try:
+            frame = run.take(self.speed.value() if self.running else self._owed,
+                             SLICE_BUDGET_S)
+        except DemoError as error:  # the run is finished: show why
+            print(error, file=sys.stderr)
+            self.failure = str(error).splitlines()[-1]
+            frame = None
+        self._owed = max(0, self._owed - (run.count - before))
+        if frame is not None:
+            self._show(frame)
+        if run.finished:
+            self._owed = 0
+            if (run.latest is not frame or self._drawn_run is not run
+                    or self.failure is not None):
+                self._show(run.latest)
             self.set_running(False)
+            return
+        run.want(self._ahead())
+        self._sync_timer()
 
     # -- view -------------------------------------------------------------------------------
 
-    def _show(self, frame: dict[str, Any] | None) -> None:
+    def _show(self, frame: Frame | None) -> None:
+        if self._drawn_run is not self.run:
+            self._rebuild()
         changed = None
         if frame is not None and self.update_frame is not None:
             changed = self.update_frame(frame)
         if self.run is not None and self.run.diverged and not self._marked:
             mark_diverged(self.figure, self.lang)
+            self._marked = True
+            changed = None
+        if self.failure is not None and not self._marked:
+            self.figure.text(0.5, 0.5, tr("demo_failed", self.mode, error=self.failure),
+                             ha="center", va="center", fontsize=13, color=CRIMSON, wrap=True,
+                             bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": CRIMSON})
             self._marked = True
             changed = None
         self.painter.paint(changed)
@@ -238,7 +324,9 @@ class DemoWindow(QWidget):
         run = self.run
         if run is None:
             return
-        if run.diverged:
+        if self.failure is not None:
+            state, color = tr("status_failed", self.mode), "#cf222e"
+        elif run.diverged:
             state, color = tr("status_diverged", self.mode), "#cf222e"
         elif run.finished:
             state, color = tr("status_finished", self.mode), "#1a7f37"
@@ -267,7 +355,12 @@ class DemoWindow(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
         self.timer.stop()
+        if self.run is not None:
+            self.run.close()
         self.run = None
+        if self.worker is not None:
+            self.worker.close()
+            self.worker = None
         self.geometry_changed.emit(self.saveGeometry())
         self.closed.emit(self)
         super().closeEvent(event)

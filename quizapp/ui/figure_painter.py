@@ -9,7 +9,10 @@ that dpi and makes the figure narrower instead (the constrained layout re-flows 
 A full redraw of a demo figure takes hundreds of milliseconds; restoring a cached background and
 drawing only the artists a frame changed takes about ten (matplotlib's blitting recipe). A full
 redraw happens only when the demo asks for one, the set of changed artists differs, an axis
-limit moved, or the canvas was resized.
+limit moved, or the canvas was resized. About half of a full redraw is the constrained layout;
+it runs on the first one after the figure was built or resized and when asked (``relayout``:
+the window asks when a run pauses or ends), not on the ones within a run, which keep the axes
+where they are.
 """
 
 from __future__ import annotations
@@ -21,13 +24,24 @@ from matplotlib.artist import Artist
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from PySide6.QtGui import QResizeEvent
 
+from quizapp.ui.text_cache import LineCache, TextImages
+
 FIGURE_WIDTH_IN = 10.0  # the width render_png uses
 MIN_DPI = 72.0  # 9-point plot text is 9 pixels tall here: the smallest that stays readable
 
 
 class DemoCanvas(FigureCanvasQTAgg):
     """A canvas whose figure is ``FIGURE_WIDTH_IN`` inches wide while that keeps the dpi at
-    least ``MIN_DPI``."""
+    least ``MIN_DPI``. Its renderer draws text lines from a ``LineCache``."""
+
+    line_cache: LineCache | None = None
+
+    def get_renderer(self) -> Any:  # FigureCanvasAgg override
+        renderer = super().get_renderer()
+        if self.line_cache is None:
+            self.line_cache = LineCache()
+        self.line_cache.install(renderer)
+        return renderer
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
         width = event.size().width() * self.device_pixel_ratio
@@ -50,6 +64,10 @@ class FigurePainter:
         self.limits: list[Any] = []
         self.full_draws = 0
         self.blits = 0
+        self.texts = TextImages()
+        self.layout_due = True  # the next full redraw runs the layout engine
+        self.layouts_skipped = 0  # full redraws without a layout since the last one with
+        self._keeping_layout = False
         canvas.mpl_connect("draw_event", self._on_full_draw)
 
     def reset(self) -> None:
@@ -57,6 +75,15 @@ class FigurePainter:
         self.background = None
         self.animated = []
         self.limits = []
+        self.layout_due = True
+        self.texts.invalidate()
+
+    def relayout(self) -> None:
+        """Lay the figure out again and redraw it, if a full redraw since the last layout
+        skipped it (call when the picture will stay a while: paused, finished)."""
+        if self.layouts_skipped and self.background is not None:
+            self.layout_due = True
+            self._draw()
 
     def paint(self, changed: Sequence[Artist] | None) -> None:
         limits = [(ax.get_xlim(), ax.get_ylim()) for ax in self.figure.axes]
@@ -69,18 +96,51 @@ class FigurePainter:
             for artist in self.animated:
                 artist.set_animated(True)  # left out of the cached background
             self.limits = limits
-            self.canvas.draw()  # -> _on_full_draw caches the background and draws the artists
+            self._draw()
             return
         self.canvas.restore_region(self.background)
         self._draw_animated()
         self.canvas.blit(self.figure.bbox)
         self.blits += 1
 
+    def _draw(self) -> None:
+        """A full redraw (-> ``_on_full_draw`` caches the background and draws the artists),
+        without the layout engine unless it is due."""
+        engine = self.figure.get_layout_engine()
+        if self.layout_due or engine is None:
+            self.layout_due = False
+            self.layouts_skipped = 0
+            self.canvas.draw()
+            return
+        engine.execute = _keep_layout  # type: ignore[method-assign]
+        self._keeping_layout = True
+        try:
+            self.canvas.draw()
+        finally:
+            del engine.execute
+            self._keeping_layout = False
+        self.layouts_skipped += 1
+
     def _on_full_draw(self, _event: Any) -> None:
         self.full_draws += 1
+        if not self._keeping_layout:  # (also Qt's own redraws, after a resize)
+            self.layouts_skipped = 0
         self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self.texts.invalidate()  # the layout may have moved them
         self._draw_animated()
 
     def _draw_animated(self) -> None:
+        renderer = self.canvas.get_renderer()
         for artist in self.animated:
-            self.figure.draw_artist(artist)
+            self._draw_artist(artist, renderer)
+
+    def _draw_artist(self, artist: Artist, renderer: Any) -> None:
+        """Draw one artist of the blitted set (texts and legends from their cached images)."""
+        if TextImages.cacheable(artist):
+            self.texts.draw(artist, renderer)
+        else:
+            artist.draw(renderer)
+
+
+def _keep_layout(_figure: Any) -> None:
+    """A layout engine's ``execute`` that leaves the axes where they are."""

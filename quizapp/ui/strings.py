@@ -394,6 +394,9 @@ _TEXT: dict[str, tuple[str, str]] = {
     "status_paused": ("일시정지", "paused"),
     "status_finished": ("완료", "finished"),
     "status_diverged": ("발산함 (NaN/overflow)", "diverged (NaN/overflow)"),
+    "status_failed": ("오류로 멈춤", "stopped by an error"),
+    "demo_failed": ("데모 코드에서 오류가 났습니다 (QuizApp의 버그):\n{error}",
+                    "The demo's code failed (a bug in QuizApp):\n{error}"),
     "demo_keys": ("Space: 일시정지/계속 (끝나면 다시 실행) · S: 한 스텝 · R: 처음부터 · L: 언어 · "
                   "Esc: 닫기",
                   "Space: pause/resume (run again once finished) · S: step · R: reset · "

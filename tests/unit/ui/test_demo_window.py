@@ -40,22 +40,41 @@ def test_card_presets_reach_the_demo_and_it_runs(qtbot: QtBot, demo_window: Demo
     assert "스텝" in demo_window.status.text()
 
 
+def shown(window: DemoWindow) -> int:
+    return window.run.count if window.run is not None else -1
+
+
 def test_pause_step_reset_and_parameter_change(qtbot: QtBot, demo_window: DemoWindow) -> None:
     qtbot.keyClick(demo_window, Qt.Key.Key_Space)  # pause
     assert not demo_window.running
     run = demo_window.run
     assert run is not None
+    qtbot.waitUntil(lambda: run.count >= 1, timeout=10000)  # a run's first frame is shown anyway
     count = run.count
-    qtbot.wait(100)
+    qtbot.wait(150)
     assert run.count == count  # paused really means paused
+    assert not demo_window.timer.isActive()
     qtbot.keyClick(demo_window, Qt.Key.Key_S)
-    assert run.count == count + 1
+    qtbot.waitUntil(lambda: run.count == count + 1, timeout=5000)
+    qtbot.keyClick(demo_window, Qt.Key.Key_Right)
+    qtbot.keyClick(demo_window, Qt.Key.Key_S)  # single steps add up, one frame each
+    qtbot.waitUntil(lambda: run.count == count + 3, timeout=5000)
+    qtbot.wait(100)
+    assert run.count == count + 3 and not demo_window.running
     combo = demo_window.panel.controls["surface"]
     combo.setCurrentIndex(combo.findData("rosenbrock"))  # type: ignore[attr-defined]
     assert demo_window.values["surface"] == "rosenbrock"
-    assert demo_window.run is not run and demo_window.run.count == 1  # restarted
+    assert demo_window.run is not run  # restarted, still paused, with its first frame shown
+    qtbot.waitUntil(lambda: shown(demo_window) == 1, timeout=5000)
+    qtbot.wait(100)
+    assert shown(demo_window) == 1 and not demo_window.running
+    assert demo_window.run.values["surface"] == "rosenbrock"
+    restarted = demo_window.run
     qtbot.keyClick(demo_window, Qt.Key.Key_R)
-    assert demo_window.run.count == 1
+    assert demo_window.run is not restarted
+    qtbot.waitUntil(lambda: shown(demo_window) == 1, timeout=5000)
+    qtbot.keyClick(demo_window, Qt.Key.Key_Space)  # resume
+    qtbot.waitUntil(lambda: shown(demo_window) > 5, timeout=10000)
 
 
 def test_divergence_is_shown_not_crashed(qtbot: QtBot, demo_window: DemoWindow) -> None:
@@ -66,20 +85,23 @@ def test_divergence_is_shown_not_crashed(qtbot: QtBot, demo_window: DemoWindow) 
     demo_window.set_param("surface", "rosenbrock")
     demo_window.set_running(True)
     qtbot.waitUntil(lambda: demo_window.run is not None and demo_window.run.count > 30,
-                    timeout=10000)
+                    timeout=20000)
     assert demo_window.values["lr"] == 0.2
     latest = demo_window.run.latest
     assert latest is not None and not latest["alive"]["SGD"]  # SGD blew up at lr 0.2 ...
     legend = [t.get_text() for t in demo_window.figure.axes[1].get_legend().get_texts()]
     assert "SGD (발산)" in legend  # ... and the plot says so
     qtbot.keyClick(demo_window, Qt.Key.Key_R)  # and the window still works
-    assert demo_window.run.count == 1
+    qtbot.waitUntil(lambda: shown(demo_window) >= 1, timeout=5000)
 
 
 def test_closing_stops_the_work(qtbot: QtBot, demo_window: DemoWindow) -> None:
     timer = demo_window.timer
+    worker = demo_window.worker
+    assert worker is not None and worker.process.is_alive()
     demo_window.close()
     assert not timer.isActive()
+    assert not worker.process.is_alive()
 
 
 def test_a_run_stops_at_its_natural_end_and_space_runs_it_again(
@@ -92,8 +114,10 @@ def test_a_run_stops_at_its_natural_end_and_space_runs_it_again(
     assert demo_window.run_button.text().startswith("다시 실행")
     unit = demo_window.demo_class.unit.ko
     assert f"{unit} " in demo_window.status.text() and "완료" in demo_window.status.text()
+    finished = demo_window.run
     qtbot.keyClick(demo_window, Qt.Key.Key_Space)
-    assert demo_window.running and demo_window.run.count <= 2  # from the start again
+    assert demo_window.running and demo_window.run is not finished  # from the start again
+    assert demo_window.run.count <= 2
 
 
 def test_l_switches_the_demo_window_language_too(qtbot: QtBot, demo_window: DemoWindow) -> None:
