@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from quizapp.content.model import Text
-from quizapp.demos._optimization import PALETTE, PLAIN, mlp
+from quizapp.demos._optimization import PALETTE, mlp, plain_ticks
 from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values, tr
 from quizapp.demos.digits import split_digits
 from quizapp.demos.plotting import PresetLimits
@@ -170,7 +170,7 @@ class BatchSize(Demo):
         bar_ax.barh(ypos, counts, color=[COLORS[b] for b in BATCHES], height=0.35)
         bar_ax.set_xscale("log")
         bar_ax.set_xlim(0.5, 1e4)
-        bar_ax.xaxis.set_major_formatter(PLAIN)
+        bar_ax.xaxis.set_major_formatter(plain_ticks())
         bar_ax.set_yticks(ypos, [names[b] for b in BATCHES], fontsize=9)
         bar_ax.set_ylim(-0.9, len(BATCHES) - 0.6)
         notes = {}

@@ -26,7 +26,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.ticker import LogFormatter
 from numpy.polynomial import legendre
 
 from quizapp.content.model import Text
@@ -38,6 +37,7 @@ from quizapp.demos.plotting import BLUE, GREY, ORANGE, PURPLE, RED, FitLimits
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
     from matplotlib.figure import Figure
+    from matplotlib.ticker import LogFormatter
 
 MAX_DEGREE = 12
 FRAMES = 40
@@ -68,12 +68,17 @@ def fit_all_degrees(x: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
     return [np.linalg.lstsq(basis[:, :d + 1], y, rcond=None)[0] for d in range(MAX_DEGREE + 1)]
 
 
-class PlainLogFormatter(LogFormatter):
+def plain_log_formatter(label_only_base: bool = True) -> LogFormatter:
     """matplotlib's ``LogFormatter``, which labels minor ticks only while the axis spans few
-    decades, writing 0.3 rather than 3e−01."""
+    decades, writing 0.3 rather than 3e−01. (Imported when drawing: the model's worker process
+    never loads matplotlib.)"""
+    from matplotlib.ticker import LogFormatter
 
-    def _num_to_string(self, x: float, vmin: float, vmax: float) -> str:
-        return f"{x:g}"
+    class PlainLogFormatter(LogFormatter):
+        def _num_to_string(self, x: float, vmin: float, vmax: float) -> str:
+            return f"{x:g}"
+
+    return PlainLogFormatter(labelOnlyBase=label_only_base)
 
 
 class BiasVariance(Demo):
@@ -204,8 +209,8 @@ class BiasVariance(Demo):
 
         # -- the progress: every training set's fit, and their running mean ------------------
         sets_ax.set_yscale("log")
-        sets_ax.yaxis.set_major_formatter(PlainLogFormatter())
-        sets_ax.yaxis.set_minor_formatter(PlainLogFormatter(labelOnlyBase=False))
+        sets_ax.yaxis.set_major_formatter(plain_log_formatter())
+        sets_ax.yaxis.set_minor_formatter(plain_log_formatter(label_only_base=False))
         sets_ax.set_xlim(0, FRAMES * SETS_PER_FRAME)  # the whole run
         sets_ax.set_xlabel(tr(lang, "훈련 세트 (지금까지 뽑은 수)", "training sets drawn so far"))
         sets_ax.set_ylabel(tr(lang, "검증 오차 (로그)", "validation error (log)"))

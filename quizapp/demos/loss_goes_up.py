@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from quizapp.content.model import Text
-from quizapp.demos._optimization import PALETTE, PLAIN
+from quizapp.demos._optimization import PALETTE, plain_ticks
 from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values, finite, tr
 from quizapp.demos.plotting import PresetLimits
 from quizapp.trainer import (
@@ -200,7 +200,7 @@ class LossGoesUp(Demo):
         mb_ax.set_title(tr(lang, f"선형 회귀, 학습률 {values['mb_lr']:g}",
                            f"Linear regression, lr {values['mb_lr']:g}"))
         mb_ax.set_yscale("log")
-        mb_ax.yaxis.set_major_formatter(PLAIN)
+        mb_ax.yaxis.set_major_formatter(plain_ticks())
         batch = int(values["batch_size"])
         (batch_line,) = mb_ax.plot([], [], color=MB_COLOR, lw=0.7, alpha=0.35,
                                    label=tr(lang, f"미니배치 손실 (B={batch})",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from quizapp.content.model import Text
-from quizapp.demos._optimization import PALETTE, PLAIN
+from quizapp.demos._optimization import PALETTE, plain_ticks
 from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values, tr
 from quizapp.demos.plotting import PresetLimits
 from quizapp.trainer import (
@@ -188,7 +188,7 @@ class LrSchedules(Demo):
         loss_ax.set_title(tr(lang, "초과 학습 손실 (MSE − 최소 MSE)",
                              "Excess training loss (MSE − least-squares MSE)"))
         loss_ax.set_yscale("log")
-        loss_ax.yaxis.set_major_formatter(PLAIN)
+        loss_ax.yaxis.set_major_formatter(plain_ticks())
         lines, planned, curves = {}, {}, {}
         for name in SCHEDULES:
             color = COLORS[name]

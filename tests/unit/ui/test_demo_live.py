@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -438,3 +441,22 @@ def test_a_window_without_a_worker_runs_the_same(qtbot: QtBot, how: str,
     window.set_param("seed", 9)
     qtbot.waitUntil(lambda: window.run is not None and window.run.count >= 1, timeout=20000)
     same(window.run.latest, next(synchronous(Walk, {**Walk.defaults(), "seed": 9}, 40))[0])
+
+
+def test_the_worker_computes_every_demo_without_loading_matplotlib() -> None:
+    """What a worker process loads to run each demo's model (its module, the trainer, the
+    first two frames) leaves matplotlib out: drawing is the window's job, and a second copy of
+    matplotlib would cost the user ~20 MB for nothing."""
+    script = (
+        "import sys\n"
+        "from quizapp.demos import DEMOS, DemoRun\n"
+        "from quizapp.demos.live import step_item\n"
+        "for demo in DEMOS.values():\n"
+        "    run = DemoRun(demo(), demo.defaults(), 2)\n"
+        "    step_item(run); step_item(run)\n"
+        "    assert 'matplotlib' not in sys.modules, demo.id\n"
+        "print(len(DEMOS))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=300, cwd=Path(__file__).resolve().parents[3])
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) == len(DEMOS)
