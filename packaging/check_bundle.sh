@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Try a built bundle the way a user's machine runs it: copied into an empty temporary folder
 # (no source tree beside it, no PYTHONPATH), Qt offscreen, a fresh data folder. Runs --version,
-# check, smoke, smoke --demo, a headless demo and stats; fails if any fails, or if running it
+# check, smoke, smoke --demo, a headless demo, stats, and the Anki round trip (import a current
+# zstd-compressed package, export an .apkg); fails if any fails, or if running it
 # wrote anything inside the bundle (shipped files are read-only; data goes to the data folder).
 #
 #   bash packaging/check_bundle.sh [BUNDLE_DIR] [PYTHON]
@@ -26,6 +27,7 @@ if [ -n "$python" ]; then
 fi
 
 cp -a "$bundle" "$work/quizapp"
+cp "$here/tests/data/anki_current.apkg" "$work/"  # a current Anki package (collection.anki21b)
 touch "$work/copied"
 sleep 1  # file times have one-second resolution on some file systems
 cd "$work"
@@ -40,6 +42,9 @@ run smoke --demo adam-vs-sgd
 run demo batchnorm-inference --out "$work/batchnorm.png"
 test -s "$work/batchnorm.png"
 run stats > /dev/null
+run import anki_current.apkg
+run export --apkg "$work/exported.apkg"
+test -s "$work/exported.apkg"
 
 written="$(find "$work/quizapp" -newer "$work/copied" \( -type f -o -type d \) -print)"
 if [ -n "$written" ]; then
