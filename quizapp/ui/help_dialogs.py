@@ -55,6 +55,8 @@ SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
     ("anywhere", "Ctrl+N / E", "새 카드 쓰기 / 지금 카드 편집",
      "Write a new card / edit this card"),
     ("anywhere", "B / Ctrl+F", "카드 찾아보기", "Browse cards"),
+    ("anywhere", "Ctrl+Shift+I", "가져오기: Anki 패키지·텍스트, 복습 기록 CSV",
+     "Import: Anki packages and text exports, review-log CSV"),
     ("anywhere", "Ctrl+Z", "되돌리기: 마지막 채점이나 카드 작업",
      "Undo the last grade or card action"),
     ("anywhere", "Ctrl+= / Ctrl+- / Ctrl+0", "카드 글자 크게 / 작게 / 원래대로",

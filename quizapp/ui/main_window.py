@@ -54,6 +54,7 @@ from quizapp.study.quiz import QuizConfig, QuizRound
 from quizapp.ui.card_view import ZOOM_STEPS
 from quizapp.ui.content_watcher import ContentWatcher
 from quizapp.ui.errors import user_message
+from quizapp.ui.file_transfer import FileTransfer
 from quizapp.ui.help_dialogs import about_html, shortcuts_html, show_and_focus, show_text_dialog
 from quizapp.ui.home_screen import HomeScreen
 from quizapp.ui.interview_screen import (
@@ -141,6 +142,7 @@ class MainWindow(QMainWindow):
         self.watcher: ContentWatcher | None = None
         self._watch_content()
 
+        self.transfer = FileTransfer(self)
         self.menus = MenuBar(self)
         self._build_menus()
         shortcuts = letter_shortcuts()
@@ -174,6 +176,11 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         add, menus = self.menus.add, self.menus
+        add("menu_file", "file_import", self.transfer.choose_import,
+            keys=("Ctrl+Shift+I",))  # as in Anki; Ctrl+O is the quiz's "I said it"
+        add("menu_file", "export_apkg", self.transfer.choose_export_apkg)
+        add("menu_file", "export_reviews", self.transfer.choose_export_reviews)
+        menus.separator("menu_file")
         add("menu_file", "backup_now", self.backup_now)
         add("menu_file", "restore_backup", self.choose_backup)
         menus.separator("menu_file")
@@ -363,13 +370,16 @@ class MainWindow(QMainWindow):
         assert self.library.user_dir is not None, "the app always loads a user decks folder"
         return self.library.user_dir
 
-    def reload_library(self) -> None:
+    def reload_library(self) -> bool:
         """Load the content again (a card saved, files changed on disk) and show it without
-        losing the study session."""
+        losing the study session; False when nothing changed (the window is left as it is)."""
         if self.library.content_dir is None:
-            return
+            return False
         library = load_library(self.library.content_dir, user_dir=self.library.user_dir,
                                cache_dir=self.library.cache_dir)
+        if (library.cards, library.decks, library.issues) == (
+                self.library.cards, self.library.decks, self.library.issues):
+            return False
         self.library = library
         self._demo_links_checked = False
         self.check_demo_links()
@@ -378,6 +388,7 @@ class MainWindow(QMainWindow):
             self.browser.use_library(library)
         if self.stack.currentWidget() is self.home:
             self.show_home()
+        return True
 
     def _watch_content(self) -> None:
         roots = [p for p in (self.library.content_dir, self.library.user_dir) if p is not None]
@@ -388,8 +399,8 @@ class MainWindow(QMainWindow):
         self.watcher.changed.connect(self._content_changed)
 
     def _content_changed(self) -> None:
-        self.reload_library()
-        self.statusBar().showMessage(tr("content_reloaded", self.mode), 4000)
+        if self.reload_library():  # not when the window already shows it (a card it saved)
+            self.statusBar().showMessage(tr("content_reloaded", self.mode), 4000)
 
     # -- demos ------------------------------------------------------------------------------
 

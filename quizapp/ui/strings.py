@@ -13,6 +13,30 @@ _TEXT: dict[str, tuple[str, str]] = {
     "menu_help": ("도움말(&H)", "&Help"),
     "menu_theme": ("테마", "Theme"),
     "quit": ("끝내기", "Quit"),
+    "file_import": ("가져오기…", "Import…"),
+    "export_apkg": ("Anki 패키지로 내보내기…", "Export as Anki package…"),
+    "export_reviews": ("복습 기록 내보내기(CSV)…", "Export review log (CSV)…"),
+    "import_title": ("가져올 파일", "File to import"),
+    "import_filter": ("Anki 패키지, Anki 텍스트 내보내기, 복습 기록",
+                      "Anki packages, Anki text exports, review logs"),
+    "importing": ("가져오는 중: {name}…", "Importing {name}…"),
+    "exporting": ("내보내는 중: {name}…", "Exporting {name}…"),
+    "imported_cards": ("{name}에서 가져왔습니다: 덱 {decks}개(새 덱 {new_decks}개), 카드 {added}장 "
+                       "추가, {updated}장 갱신, {unchanged}장 그대로, {skipped}장 건너뜀",
+                       "Imported {name}: {decks} deck{decks_s} ({new_decks} new); cards: "
+                       "{added} added, {updated} updated, {unchanged} unchanged, {skipped} "
+                       "skipped"),
+    "imported_reviews": ("{name}에서 복습 기록을 가져왔습니다: 카드 {cards}장의 답 {added}개 추가, "
+                         "이미 있던 {skipped}개 건너뜀",
+                         "Imported the review log {name}: {added} answer{added_s} of {cards} "
+                         "card{cards_s} added, {skipped} already logged"),
+    "exported_apkg": ("내보냈습니다: {name} (덱 {decks}개, 카드 {cards}장)",
+                      "Exported {name}: {cards} card{cards_s} in {decks} deck{decks_s}"),
+    "exported_reviews": ("내보냈습니다: {name} (카드 {cards}장의 답 {reviews}개)",
+                         "Exported {name}: {reviews} answer{reviews_s} of {cards} card{cards_s}"),
+    "import_failed": ("가져오지 못했습니다(바뀐 것은 없습니다): {detail}",
+                      "Nothing was imported: {detail}"),
+    "export_failed": ("내보내지 못했습니다: {detail}", "Export failed: {detail}"),
     "backup_now": ("지금 백업", "Back up now"),
     "restore_backup": ("백업에서 복원…", "Restore backup…"),
     "backup_made": ("백업했습니다: {path}", "Backed up: {path}"),
