@@ -194,6 +194,11 @@ class CardView(QWidget):
             visible = self.mode in (lang, "both")
             pane.setVisible(visible)
             pane.document().setDefaultStyleSheet(_style_sheet(palette, self.zoom))
+            # Qt's rich text takes a paragraph's size from the document's font, not from a
+            # ``body`` rule: without this the zoom reached headings and the question only.
+            font = pane.document().defaultFont()
+            font.setPixelSize(round(BODY_PX * self.zoom))
+            pane.document().setDefaultFont(font)
             if visible and self._page is not None:
                 pane.setHtml(self._page(self._markup(lang, palette)))
             elif self._page is None:

@@ -57,11 +57,31 @@ def test_menus_in_both_languages_with_standard_shortcuts(window: MainWindow) -> 
 def test_zoom_changes_card_text_and_is_remembered(qtbot: QtBot, window: MainWindow,
                                                   small_content: Path, tmp_path: Path) -> None:
     window.open_study()
+    window.review.reveal()
     view = window.review.card_view
+
+    def answer_text_px() -> set[int]:
+        """The pixel sizes of the answer's paragraph text as Qt lays it out."""
+        from PySide6.QtGui import QFontInfo
+
+        document, sizes = view.panes["ko"].document(), set()
+        block = document.begin()
+        while block.isValid():
+            iterator = block.begin()
+            while not iterator.atEnd():
+                fragment = iterator.fragment()
+                if "의 답" in fragment.text():  # the answer of write_card's cards
+                    sizes.add(QFontInfo(fragment.charFormat().font()).pixelSize())
+                iterator += 1
+            block = block.next()
+        return sizes
+
+    before = answer_text_px()
     window.menus.items["zoom_in"].action.trigger()
     window.menus.items["zoom_in"].action.trigger()
     assert view.zoom == 1.25
-    assert "font-size: 25.0px" in view.panes["ko"].document().defaultStyleSheet()
+    after = answer_text_px()
+    assert before and after and min(after) > max(before)  # the paragraphs grew, not only headings
     again = create_window(small_content, str(tmp_path / "data"))
     qtbot.addWidget(again)
     assert again.review.card_view.zoom == 1.25
