@@ -12,6 +12,7 @@ card limit) and offers more new cards for today.
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 from quizapp.content import Card, Library
 from quizapp.errors import UserError
 from quizapp.study import StudySession, format_interval
+from quizapp.study.clock import utc_now
 from quizapp.study.custom import CustomSession
 from quizapp.ui.card_view import CardView
 from quizapp.ui.errors import user_message
@@ -402,8 +404,7 @@ class ReviewScreen(QWidget):
                 "done_new_limit_all")
             lines.append(tr(reason, mode, left=queue.new_left))
         if queue is not None and queue.next_due is not None:
-            when = queue.next_due.astimezone().strftime("%H:%M")
-            lines.append(tr("next_due_at", mode, time=when))
+            lines.append(tr("next_due_at", mode, time=due_text(queue.next_due, utc_now())))
         elif queue is None or not queue.new_left:
             lines.append(tr("nothing_more", mode))
         self.done_label.setText("<br><br>".join(lines))
@@ -412,3 +413,11 @@ class ReviewScreen(QWidget):
         self.more_button.setText(tr("more_new_cards", mode, count=MORE_NEW_CARDS))
         self.custom_button.setText(f"{tr('custom_study', mode)} (C)")
         self.body.setCurrentWidget(self.done_panel)
+
+
+def due_text(due: datetime, now: datetime) -> str:
+    """When ``due`` is, in local time: the time of day when it is today, else date and time."""
+    local = due.astimezone()
+    if local.date() == now.astimezone().date():
+        return local.strftime("%H:%M")
+    return local.strftime("%Y-%m-%d %H:%M")

@@ -5,6 +5,7 @@ and counts and done messages that explain themselves."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -199,6 +200,11 @@ def test_a_deck_done_by_its_own_limit_says_why_and_offers_more(
     qtbot.keyClick(review, Qt.Key.Key_4)
     assert review.body.currentWidget() is review.done_panel
     assert "이 덱의 오늘 새 카드 한도" in review.done_label.text()
+    # the Easy card comes back on a later day: the panel says which day, not only the time
+    assert review.session is not None and review.session.queue.next_due is not None
+    due = review.session.queue.next_due.astimezone()
+    assert due.date() > datetime.now().astimezone().date()
+    assert f"{due:%Y-%m-%d %H:%M}" in review.done_label.text()
     assert "2장" in review.done_label.text() and review.more_button.isVisible()
     qtbot.mouseClick(review.more_button, Qt.MouseButton.LeftButton)
     assert review.session is not None and review.session.current is not None
@@ -255,3 +261,15 @@ def test_closing_makes_at_most_one_backup_a_day(qtbot: QtBot, window: MainWindow
     window.close()
     folder = tmp_path / "data" / "backups"
     assert len(list(folder.iterdir())) == 1
+
+
+def test_the_next_due_time_names_the_day_unless_it_is_today() -> None:
+    from datetime import timedelta
+
+    from quizapp.ui.review_screen import due_text
+
+    now = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
+    later_today = now + timedelta(minutes=10)
+    assert due_text(later_today, now) == later_today.astimezone().strftime("%H:%M")
+    in_six_days = now + timedelta(days=6)
+    assert due_text(in_six_days, now) == in_six_days.astimezone().strftime("%Y-%m-%d %H:%M")
