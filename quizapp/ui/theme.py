@@ -94,7 +94,19 @@ def apply_theme(app: QApplication, choice: str) -> Colors:
     if fusion is not None:
         app.setStyle(fusion)  # the same look on every desktop, and a palette it honours
     app.setPalette(_dark_palette() if dark else app.style().standardPalette())
+    _restyle(app)
     return _current
+
+
+def _restyle(app: QApplication) -> None:
+    """Give every widget that has a style sheet of its own the new palette: Qt resolves such a
+    widget's colours once, when the sheet is set, and an application palette set later does not
+    reach it (titles stayed black on the dark theme, tables white on the light one)."""
+    for widget in app.allWidgets():
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet("")
+            widget.setStyleSheet(sheet)
 
 
 def _dark_palette() -> QPalette:

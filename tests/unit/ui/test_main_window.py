@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, Qt, QUrl
-from PySide6.QtGui import QKeyEvent, QPalette
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QTextBrowser
+from PySide6.QtGui import QColor, QKeyEvent, QPalette
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QTextBrowser, QWidget
 from pytestqt.qtbot import QtBot
 
 from quizapp.demos import DEMOS
@@ -273,3 +273,26 @@ def test_the_next_due_time_names_the_day_unless_it_is_today() -> None:
     assert due_text(later_today, now) == later_today.astimezone().strftime("%H:%M")
     in_six_days = now + timedelta(days=6)
     assert due_text(in_six_days, now) == in_six_days.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def test_labels_with_their_own_style_follow_the_theme(qtbot: QtBot, window: MainWindow) -> None:
+    """A widget with a style sheet of its own (a size, a weight) kept the colours of the theme
+    it was first drawn in: black titles on the dark theme, white tables on the light one."""
+    from quizapp.ui.theme import DARK
+
+    def text_and_base(widget: QWidget) -> tuple[int, int]:
+        palette = widget.palette()
+        return (palette.color(QPalette.ColorRole.WindowText).lightness(),
+                palette.color(QPalette.ColorRole.Base).lightness())
+
+    styled = [window.home.title, window.home.decks, window.home.study_button,
+              window.review.title, window.review.done_label]
+    assert all(widget.styleSheet() for widget in styled)
+    window.set_theme("dark")
+    for widget in styled:
+        text, base = text_and_base(widget)
+        assert text == QColor(DARK.text).lightness() and base < 60, widget.objectName()
+    window.set_theme("light")
+    for widget in styled:
+        text, base = text_and_base(widget)
+        assert text < 60 and base > 200, widget.objectName()
