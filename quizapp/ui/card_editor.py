@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QSplitter,
     QTabWidget,
@@ -86,8 +87,13 @@ class CardEditor(QDialog):
 
         self.texts: dict[tuple[str, str], QPlainTextEdit] = {}
         self.sections = QTabWidget()
+        # Markdown and TeX in a fixed-pitch font: the Korean UI font draws "\" as "₩"
+        # (U+005C in Korean typography), which turns every TeX command into nonsense.
+        source_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.preset.setFont(source_font)
         for part, text_lang in _SECTIONS:
             edit = QPlainTextEdit(getattr(card, part).get(text_lang) if card else "")
+            edit.setFont(source_font)
             edit.setTabChangesFocus(True)
             self.texts[(part, text_lang)] = edit
             self.sections.addTab(edit, tr(f"section_{part}_{text_lang}", mode))
@@ -135,6 +141,29 @@ class CardEditor(QDialog):
         self._preview_timer.timeout.connect(self.update_preview)
         self.update_preview()
         self.texts[("question", lang)].setFocus()
+        self._initial = self._fields()
+
+    def _fields(self) -> tuple[str, ...]:
+        """Everything the user can change, to tell whether anything was."""
+        return (self.deck.currentData() or "", self.card_id.text(), self.tags.text(),
+                self.follow_ups.text(), self.demo.currentData() or "", self.preset.text(),
+                *(edit.toPlainText() for edit in self.texts.values()))
+
+    def reject(self) -> None:  # Esc, Cancel, the window's close button
+        """Close, after asking when something was written that would be lost."""
+        if self._fields() != self._initial and not self.confirm_discard():
+            return
+        super().reject()
+
+    def confirm_discard(self) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, tr("discard_title", self.mode),
+                          tr("discard_text", self.mode), parent=self)
+        discard = box.addButton(tr("discard", self.mode), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(tr("keep_editing", self.mode), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is discard
 
     # -- the card being written -----------------------------------------------------------
 

@@ -131,3 +131,41 @@ def test_a_file_changed_on_disk_shows_without_losing_the_session(
             'id = "b2"', 'id = "b3"'), encoding="utf-8")
     qtbot.waitUntil(lambda: window.library.card("b3") is not None, timeout=5000)
     assert review.session.current.id == "a1" and review.revealed
+
+
+def test_esc_asks_before_throwing_away_what_was_written(
+        qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[bool] = []
+    answer = {"discard": False}
+
+    def confirm(self: CardEditor) -> bool:
+        asked.append(True)
+        return answer["discard"]
+
+    monkeypatch.setattr(CardEditor, "confirm_discard", confirm)
+    qtbot.keyClick(window.home.decks, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    editor = editor_open()
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)  # nothing written: closes at once
+    assert not editor.isVisible() and not asked
+
+    qtbot.keyClick(window.home.decks, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    editor = editor_open()
+    editor.texts[("answer", "ko")].setPlainText("my long answer draft")
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert asked == [True] and editor.isVisible()  # "keep editing": the draft is still there
+    assert editor.texts[("answer", "ko")].toPlainText() == "my long answer draft"
+    answer["discard"] = True
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert asked == [True, True] and not editor.isVisible()
+
+
+def test_card_source_is_written_in_a_fixed_pitch_font(qtbot: QtBot, window: MainWindow) -> None:
+    """The Korean UI font draws a backslash as ₩; TeX in the editor needs a real one."""
+    from PySide6.QtGui import QFontDatabase
+
+    qtbot.keyClick(window.home.decks, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    editor = editor_open()
+    fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
+    assert fixed != window.font().family()
+    assert {edit.font().family() for edit in editor.texts.values()} == {fixed}
+    assert editor.preset.font().family() == fixed
