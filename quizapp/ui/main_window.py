@@ -633,6 +633,8 @@ class MainWindow(QMainWindow):
 
     def toggle_language(self) -> None:
         self.mode = next_mode(self.mode)
+        active = QApplication.activeWindow()
+        rebuilt = (self.gallery, self.statistics)
         self._apply_mode()
         for window in self.demo_windows:
             window.set_mode(self.mode)  # type: ignore[attr-defined]
@@ -640,6 +642,9 @@ class MainWindow(QMainWindow):
             self.open_gallery()
         if self.statistics is not None:
             self.open_statistics()
+        if active is not None and active not in rebuilt and active.isVisible():
+            active.raise_()  # L pressed in a demo: the rebuilt gallery stays behind it
+            active.activateWindow()
         if self.rehearsal_dialog is not None:
             self.rehearsal_dialog.set_mode(self.mode)  # type: ignore[attr-defined]
         if self.browser is not None:

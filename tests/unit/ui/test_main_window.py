@@ -167,6 +167,11 @@ def test_the_demo_gallery_opens_any_demo(qtbot: QtBot, window: MainWindow) -> No
     gallery.list.itemActivated.emit(items[1])  # type: ignore[attr-defined]
     [demo] = window.demo_windows
     assert demo.demo_class.id == list(DEMOS)[1]  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is demo)
+    qtbot.keyClick(demo, Qt.Key.Key_L)  # the language, pressed in the demo
+    assert window.mode == "en" and window.gallery is not gallery  # the gallery was rebuilt...
+    QApplication.processEvents()
+    assert QApplication.activeWindow() is demo  # ...behind the demo, which keeps the keys
     demo.close()
 
 
