@@ -68,7 +68,11 @@ def draw_calendar(figure: Figure, stats: Statistics, lang: str) -> None:
     ax.set_title(tr(lang, f"지난 1년 복습 {total}회 · 현재 연속 {stats.current_streak}일 · "
                           f"최장 연속 {stats.longest_streak}일",
                     f"{total} reviews in the last year · current streak "
-                    f"{stats.current_streak} days · longest {stats.longest_streak} days"))
+                    f"{_days(stats.current_streak)} · longest {_days(stats.longest_streak)}"))
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
 
 
 def draw_forecast(figure: Figure, stats: Statistics, lang: str) -> None:
@@ -112,6 +116,7 @@ def draw_reviews(figure: Figure, stats: Statistics, lang: str) -> None:
         time_ax.set_xticks([0, span - 1], [str(span - 1), "0"])
         for ax in (count_ax, time_ax):
             ax.grid(axis="y", alpha=0.3)
+            ax.set_ylim(0, max(ax.get_ylim()[1], 1))  # answers and minutes are never negative
     axes[0, 0].set_ylabel(tr(lang, "복습 수", "answers"))
     axes[1, 0].set_ylabel(tr(lang, "시간 (분)", "time (min)"))
     axes[0, 2].legend(loc="upper left", fontsize=8)
@@ -161,11 +166,16 @@ def draw_memory(figure: Figure, stats: Statistics, lang: str) -> None:
             (recall, stats.retrievability, ("지금 회상 확률", "retrievability now"),
              ("R", "R"))):
         if data:
+            # difficulty (1-10) and retrievability (0-1) on their whole scale, even when every
+            # card has the same value
             bins = (np.logspace(-1, np.log10(max(max(data), 1.0)) + 0.01, 20)
-                    if ax is stability else 20)
+                    if ax is stability else np.linspace(1, 10, 19) if ax is difficulty
+                    else np.linspace(0, 1, 21))
             ax.hist(data, bins=bins, color=GREEN if ax is recall else BLUE)
             if ax is stability:
                 ax.set_xscale("log")
+            else:
+                ax.set_xlim(bins[0], bins[-1])
         else:
             ax.text(0.5, 0.5, tr(lang, "아직 복습 없음", "no reviews yet"), ha="center",
                     va="center", transform=ax.transAxes, color=GREY)
@@ -198,7 +208,7 @@ def draw_weak_topics(figure: Figure, stats: Statistics, lang: str) -> None:
                    f"  Again {topic.again_rate:.0%} · lapses {topic.lapses} · "
                    f"quiz/interview misses {misses} · R {recall}"),
                 va="center", fontsize=8, color=GREY)
-    ax.set_xlim(0, max(max(scores) * 1.6, 0.1))
+    ax.set_xlim(0, max(max(scores) * 2.2, 0.1))  # room for the text beside the longest bar
     ax.set_xlabel(tr(lang, "약점 점수: 보정한 '다시' 비율 + 오답 + 지금 잊은 정도",
                      "Weakness: adjusted Again rate + misses + what is forgotten now"))
     ax.set_title(tr(lang, "약한 주제 (덱과 태그, 나쁜 순)",
@@ -208,6 +218,9 @@ def draw_weak_topics(figure: Figure, stats: Statistics, lang: str) -> None:
 def draw_trends(figure: Figure, stats: Statistics, lang: str) -> None:
     """Quiz accuracy and interview scores per day."""
     ax = figure.add_subplot()
+    all_days = [d for d, _, _ in (*stats.quiz_trend, *stats.interview_trend)]
+    if all_days:  # a week either side of the days shown, not matplotlib's years around one
+        ax.set_xlim(np.datetime64(min(all_days), "D") - 7, np.datetime64(max(all_days), "D") + 7)
     for trend, color, label in ((stats.quiz_trend, BLUE, ("퀴즈 정답률", "quiz: share right")),
                                 (stats.interview_trend, PURPLE,
                                  ("모의 면접 평균 점수", "interview: mean score"))):

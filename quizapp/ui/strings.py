@@ -171,7 +171,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "statistics_summary": (
         "오늘 복습 {today}회 · 연속 {streak}일 (최장 {longest}일) · 최근 30일 기억 유지율 "
         "{retention} · 오늘 만기 {due}장 (밀린 카드 {overdue}장)",
-        "{today} reviews today · streak {streak} days (longest {longest}) · true retention, "
+        "{today} review{today_s} today · streak {streak} day{streak_s} (longest {longest}) · "
+        "true retention, "
         "last 30 days: {retention} · due today: {due} ({overdue} overdue)"),
     "weak_topics_tab": ("약한 주제 학습", "Study weak topics"),
     "weakness": ("약점 점수", "Weakness"),

@@ -79,3 +79,27 @@ def test_charts_without_any_history(tmp_path: Path, small_content: Path) -> None
     paths = write_charts(empty, tmp_path / "out", "ko")
     assert [p.name for p in paths] == [f"{c.name}.png" for c in CHARTS]
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in paths)
+
+
+def test_one_day_of_history_keeps_every_axis_on_its_scale(tmp_path: Path,
+                                                           small_content: Path) -> None:
+    """A new user's first day: time never negative, R and difficulty on their whole scale, a
+    single trend point a week either side rather than years, "1 day" not "1 days"."""
+    from dataclasses import replace
+
+    library = load_library(small_content)
+    with open_store(tmp_path / "p.sqlite3") as store:
+        from quizapp.study import StudySession
+
+        session = StudySession(library, store, now=lambda: NOW)
+        session.grade(3, 4000)
+        stats = compute_statistics(library, store, NOW)
+    stats = replace(stats, quiz_trend=[(stats.today, 0.5, 2)])  # one quiz round today
+    reviews = drawn("reviews", stats, "en")
+    assert all(ax.get_ylim()[0] == 0 for ax in reviews.axes)
+    memory = drawn("memory", stats, "en").axes
+    assert memory[3].get_xlim() == (0.0, 1.0) and memory[2].get_xlim() == (1.0, 10.0)
+    calendar = drawn("calendar", stats, "en").axes[0].get_title()
+    assert "current streak 1 day ·" in calendar
+    low, high = drawn("trends", stats, "en").axes[0].get_xlim()
+    assert high - low == 14  # days either side of the one day with a quiz
