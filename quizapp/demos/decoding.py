@@ -173,7 +173,8 @@ class Decoding(Demo):
         "집합만 남깁니다(오른쪽 누적 그래프). 남은 글자에서 다시 정규화해 뽑습니다. 탐욕 "
         "디코딩은 매번 가장 그럴듯한 글자만 고르므로 같은 구절을 되풀이하는 고리에 빠지고, "
         "샘플링은 그 고리를 벗어납니다. 왼쪽, 300스텝 뒤: 모델(T=1)이 본 각 이어 쓰기의 평균 −ln "
-        "p입니다. 탐욕 디코딩의 글이 더 그럴듯한데도(0.26, 샘플은 0.40) 고리에 빠집니다.",
+        "p입니다. 기본 설정에서는 탐욕 디코딩의 글이 더 그럴듯한데도(0.26, 샘플은 0.40) 고리에 "
+        "빠집니다. 온도나 top-k·top-p를 바꾸면 샘플의 값도 달라집니다.",
         "First a small character-level LSTM learns a short story (the loss falls from 3.3 to 0.5 "
         "in 300 steps), then it continues the prompt one character a step. The bars are the "
         "next-character distribution softmax(z/T); outlines show T = 1. Lower T towards 0 and "
@@ -184,7 +185,8 @@ class Decoding(Demo):
         "kept. Greedy decoding always takes the single most likely character, so it falls into a "
         "loop that repeats the same phrase; sampling breaks out of it. Left, after step 300: the "
         "mean −ln p of each continuation under the model (T = 1): the greedy text is the more "
-        "probable one (0.26 against the sample's 0.40), and yet it loops.",
+        "probable one (at the default settings, 0.26 against the sample's 0.40), and yet it "
+        "loops; other temperatures, top-k or top-p change the sample's value.",
     )
     params = (
         Param("temperature", Text("온도 T", "Temperature T"), "float", 0.7, low=0.01,
