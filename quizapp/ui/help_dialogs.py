@@ -120,15 +120,19 @@ def accept_cancel_buttons(accept_text: str, mode: str) -> tuple[QDialogButtonBox
     return buttons, accept
 
 
-def show_text_dialog(parent: QWidget, title: str, body: str, size: tuple[int, int]) -> QDialog:
-    """A non-modal dialog showing ``body`` (trusted HTML of ours), closed with Esc or OK."""
+def show_text_dialog(parent: QWidget, title: str, body: str, size: tuple[int, int],
+                     mode: str) -> QDialog:
+    """A non-modal dialog showing ``body`` (trusted HTML of ours), closed with Esc or its Close
+    button (in the app's language, not Qt's untranslated "OK")."""
     dialog = QDialog(parent)
     dialog.setWindowTitle(title)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     view = QTextBrowser()
     view.setOpenLinks(False)
     view.setHtml(body)
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+    buttons = QDialogButtonBox()
+    close = buttons.addButton(tr("close", mode), QDialogButtonBox.ButtonRole.AcceptRole)
+    close.setDefault(True)
     buttons.accepted.connect(dialog.accept)
     layout = QVBoxLayout(dialog)
     layout.addWidget(view)

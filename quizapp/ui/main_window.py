@@ -624,10 +624,11 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> QWidget:
         return show_text_dialog(self, tr("shortcuts", self.mode), shortcuts_html(self.mode),
-                                (900, 640))
+                                (900, 640), self.mode)
 
     def show_about(self) -> QWidget:
-        return show_text_dialog(self, tr("about", self.mode), about_html(self.mode), (640, 420))
+        return show_text_dialog(self, tr("about", self.mode), about_html(self.mode), (640, 420),
+                                self.mode)
 
     # -- view settings ----------------------------------------------------------------------
 

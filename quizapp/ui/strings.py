@@ -69,7 +69,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "open_demo": ("이 카드의 라이브 데모", "This card's live demo"),
     "demo_gallery": ("데모 갤러리", "Demo gallery"),
     "shortcuts": ("키보드 단축키", "Keyboard shortcuts"),
-    "about": ("QuizApp 정보", "About QuizApp"),
+    "about": ("ML 면접 카드 정보", "About ML Interview Cards"),
     "gallery_title": ("데모 갤러리", "Demo gallery"),
     "statistics": ("통계", "Statistics"),
     "settings": ("설정…", "Settings…"),

@@ -184,6 +184,10 @@ def test_help_lists_the_shortcuts_in_both_languages_and_about_has_the_version(
     assert "언어: 한국어 → English → 나란히" in text and "Language: Korean" in text
     assert "Ctrl+Q" in text
     assert isinstance(dialog, QDialog)
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    [close] = dialog.findChild(QDialogButtonBox).buttons()  # type: ignore[union-attr]
+    assert close.text() == "닫기 (Esc)"  # the app's language, not Qt's untranslated "OK"
     about = window.show_about().findChild(QTextBrowser).toPlainText()  # type: ignore[union-attr]
     assert __version__ in about and "SIL Open Font License" in about
 
