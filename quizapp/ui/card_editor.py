@@ -198,15 +198,25 @@ class CardEditor(QDialog):
         """Check and write the card; on a problem say what and where, and stay open."""
         from quizapp.demos import demo_ref_problems
 
+        for (part, lang), edit in self.texts.items():
+            if not edit.toPlainText().strip():  # the commonest slip: say which, and go there
+                self._show_problem(tr("section_empty", self.mode,
+                                      section=tr(f"section_{part}_{lang}", self.mode)))
+                self.sections.setCurrentWidget(edit)
+                edit.setFocus()
+                return
         try:
             card = self.edited_card()
             save_card(self.library, card, self.user_dir, self.original, demo_ref_problems)
         except CardEditError as err:
-            self.problem.setText(str(err))
-            self.problem.show()
+            self._show_problem(tr("card_not_saved", self.mode, detail=str(err)))
             return
         self.saved.emit(card.id)
         self.accept()
+
+    def _show_problem(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.show()
 
 
 def _words(text: str) -> tuple[str, ...]:

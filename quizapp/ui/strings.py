@@ -13,6 +13,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "menu_help": ("도움말(&H)", "&Help"),
     "menu_theme": ("테마", "Theme"),
     "quit": ("끝내기", "Quit"),
+    "section_empty": ("'{section}' 칸이 비어 있습니다. 카드에는 두 언어의 질문과 답이 모두 "
+                      "필요합니다.", "'{section}' is empty: a card needs its question and "
+                      "answer in both languages."),
+    "card_not_saved": ("저장하지 못했습니다 — {detail}", "Not saved — {detail}"),
     "discard_title": ("저장하지 않은 내용", "Unsaved changes"),
     "discard_text": ("이 카드에 쓴 내용을 저장하지 않고 닫을까요?",
                      "Close without saving what you wrote in this card?"),

@@ -85,19 +85,24 @@ def test_a_refused_card_says_why_and_writes_nothing(qtbot: QtBot, window: MainWi
     editor.texts[("question", "en")].setPlainText("Question?")
     editor.texts[("answer", "ko")].setPlainText("답")
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
-    assert editor.isVisible() and "answer.en" in editor.problem.text()
+    assert editor.isVisible()
+    assert editor.problem.text() == ("'답 (영어)' 칸이 비어 있습니다. 카드에는 두 언어의 질문과 "
+                                     "답이 모두 필요합니다.")
+    assert editor.sections.currentWidget() is editor.texts[("answer", "en")]  # taken there
     editor.texts[("answer", "en")].setPlainText("Answer")
     editor.follow_ups.setText("nope")
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
-    assert editor.problem.text() == "follow_ups: no card with id 'nope'"
+    assert editor.problem.text() == "저장하지 못했습니다 — follow_ups: no card with id 'nope'"
     editor.follow_ups.setText("")
     editor.demo.setCurrentIndex(editor.demo.findData("optimizer-race"))
     editor.preset.setText("lr = 99")
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
-    assert editor.problem.text().startswith("demo: ") and "lr" in editor.problem.text()
+    assert editor.problem.text().startswith("저장하지 못했습니다 — demo: ")
+    assert "lr" in editor.problem.text()
     editor.preset.setText("lr = ")
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
-    assert editor.problem.text().startswith("demo preset: not name = value pairs")
+    assert editor.problem.text().startswith(
+        "저장하지 못했습니다 — demo preset: not name = value pairs")
     decks = tmp_path / "data" / "decks"
     assert not any(p.is_file() for p in decks.rglob("*"))
 
