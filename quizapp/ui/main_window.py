@@ -351,11 +351,13 @@ class MainWindow(QMainWindow):
 
     def edit_current_card(self) -> None:
         """E: edit the card on screen (the follow-up being read, if one is open)."""
-        if self.stack.currentWidget() is not self.review or self.review.session is None:
+        card = None
+        if self.stack.currentWidget() is self.review and self.review.session is not None:
+            card = self.review.preview or self.review.session.current
+        if card is None:  # the home screen, a finished deck: say where E works
+            self.statusBar().showMessage(tr("no_card_to_edit", self.mode), 6000)
             return
-        card = self.review.preview or self.review.session.current
-        if card is not None:
-            self.open_card_editor(card)
+        self.open_card_editor(card)
 
     def _edit_card_by_id(self, card_id: str) -> None:
         card = self.library.card(card_id)

@@ -244,6 +244,9 @@ _TEXT: dict[str, tuple[str, str]] = {
     "undone": ("되돌렸습니다: 방금 채점한 카드를 다시 보여 줍니다.",
                "Undone: the card you just graded is back."),
     "undone_other": ("되돌렸습니다: {what} ({count}장).", "Undone: {what} ({count} card(s))."),
+    "no_card_to_edit": ("E는 공부 중인 카드를 편집합니다. 다른 카드는 카드 찾아보기(B)에서 E, "
+                        "새 카드는 Ctrl+N.", "E edits the card being studied; for any other "
+                        "card press E in the browser (B); Ctrl+N writes a new one."),
     "no_demo": ("이 카드에는 라이브 데모가 없습니다. 데모 갤러리(G)에 모든 데모가 있습니다.",
                 "This card has no live demo. The demo gallery (G) has them all."),
     "preview_bar": ("꼬리 질문을 미리 보는 중입니다 (채점하지 않음). Backspace 또는 Esc: 공부하던 "

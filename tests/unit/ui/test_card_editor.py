@@ -174,3 +174,10 @@ def test_card_source_is_written_in_a_fixed_pitch_font(qtbot: QtBot, window: Main
     assert fixed != window.font().family()
     assert {edit.font().family() for edit in editor.texts.values()} == {fixed}
     assert editor.preset.font().family() == fixed
+
+
+def test_e_on_the_home_screen_says_where_it_works(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClick(window.home.decks, Qt.Key.Key_E)
+    assert not any(isinstance(w, CardEditor) and w.isVisible()
+                   for w in QApplication.topLevelWidgets())
+    assert window.statusBar().currentMessage().startswith("E는 공부 중인 카드를 편집합니다")
