@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -220,7 +220,9 @@ def draw_trends(figure: Figure, stats: Statistics, lang: str) -> None:
     ax = figure.add_subplot()
     all_days = [d for d, _, _ in (*stats.quiz_trend, *stats.interview_trend)]
     if all_days:  # a week either side of the days shown, not matplotlib's years around one
-        ax.set_xlim(np.datetime64(min(all_days), "D") - 7, np.datetime64(max(all_days), "D") + 7)
+        # matplotlib converts dates through its unit registry; its stubs only say float
+        ax.set_xlim(cast(float, min(all_days) - timedelta(days=7)),
+                    cast(float, max(all_days) + timedelta(days=7)))
     for trend, color, label in ((stats.quiz_trend, BLUE, ("퀴즈 정답률", "quiz: share right")),
                                 (stats.interview_trend, PURPLE,
                                  ("모의 면접 평균 점수", "interview: mean score"))):
