@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -57,6 +58,7 @@ class CustomStudyDialog(QDialog):
             button = QRadioButton(tr(f"custom_choice_{choice}", mode))
             self.group.addButton(button, row)
             self.options[choice] = button
+            button.installEventFilter(self)
             grid.addWidget(button, row, 0)
         grid.addWidget(self.new_count, 0, 1)
         grid.addWidget(self.days, 1, 1)
@@ -96,6 +98,21 @@ class CustomStudyDialog(QDialog):
         self.resize(560, 420)
         self.update_summary()
 
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
+        """Up/Down on a choice chooses the previous/next one, as arrows do in a radio group
+        (Qt moved the focus ring only, so Enter then started the choice still ticked)."""
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down)
+                and watched in self.options.values()):
+            buttons = [b for b in self.options.values() if b.isEnabled()]
+            step = -1 if event.key() == Qt.Key.Key_Up else 1
+            current = buttons.index(watched) if watched in buttons else 0  # type: ignore[arg-type]
+            chosen = buttons[max(0, min(len(buttons) - 1, current + step))]
+            chosen.setChecked(True)
+            chosen.setFocus()
+            return True
+        return super().eventFilter(watched, event)
     def choice(self) -> str:
         return CHOICES[max(0, self.group.checkedId())]
 

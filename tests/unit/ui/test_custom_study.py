@@ -91,3 +91,17 @@ def test_more_new_cards_grow_todays_queue(qtbot: QtBot, window: MainWindow) -> N
     assert session is not None and not isinstance(session, CustomSession)
     assert window.stack.currentWidget() is window.review
     assert session.counts.new == 5  # all five: the daily limit (20) was never the bound here
+
+
+def test_arrow_keys_choose_as_they_move(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClick(window.home.decks, Qt.Key.Key_C)
+    dialog = dialog_open()
+    cram = dialog.options["cram"]
+    assert cram.isChecked()
+    cram.setFocus()
+    qtbot.keyClick(cram, Qt.Key.Key_Up)
+    assert dialog.options["ahead"].isChecked() and dialog.focusWidget() is dialog.options["ahead"]
+    qtbot.keyClick(dialog.options["ahead"], Qt.Key.Key_Up)
+    assert dialog.options["more_new"].isChecked()
+    assert dialog.summary.text() != ""  # the summary follows the choice
+    dialog.close()
