@@ -94,6 +94,9 @@ class MainWindow(QMainWindow):
         self.mode = mode if mode in LANGUAGE_MODES else "ko"
         theme = store.get_setting(THEME_SETTING, "system")
         self.theme = theme if theme in THEMES else "system"
+        app = QApplication.instance()
+        if isinstance(app, QApplication):  # before the screens: they are built in its colours
+            apply_theme(app, self.theme)
         zoom = store.get_setting(ZOOM_SETTING, 1.0)
         self.zoom = zoom if zoom in ZOOM_STEPS else 1.0
 

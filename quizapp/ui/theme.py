@@ -93,8 +93,10 @@ def apply_theme(app: QApplication, choice: str) -> Colors:
     fusion = QStyleFactory.create("Fusion")
     if fusion is not None:
         app.setStyle(fusion)  # the same look on every desktop, and a palette it honours
-    app.setPalette(_dark_palette() if dark else app.style().standardPalette())
-    _restyle(app)
+    palette = _dark_palette() if dark else app.style().standardPalette()
+    if palette != app.palette():
+        app.setPalette(palette)
+        _restyle(app)
     return _current
 
 
