@@ -333,12 +333,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             raise UserError(f"unknown deck {', '.join(repr(d) for d in unknown)}; decks: "
                             f"{', '.join(d.id for d in library.decks)}")
         decks = [d for d in library.decks if d.id in args.deck]
-    if args.apkg.is_dir():
-        raise UserError(f"{args.apkg} is a folder; give a file name ending in .apkg")
-    try:
-        summary = export_apkg(library, decks, args.apkg)
-    except OSError as err:
-        raise UserError(f"cannot write {args.apkg} ({err.strerror})") from None
+    summary = export_apkg(library, decks, args.apkg)
     print(summary.line())
     if library.issues:
         print(f"note: {len(library.skipped)} files with problems were not exported "
@@ -358,33 +353,23 @@ def _export_reviews(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from quizapp.interop.anki_files import FileKind, file_kind, import_anki_file
-    from quizapp.paths import user_decks_dir
+    from quizapp.interop.anki_files import import_file
+    from quizapp.interop.review_csv import ImportResult, ReviewCsvError
+    from quizapp.paths import database_path, user_decks_dir
 
-    if file_kind(args.file) is FileKind.REVIEW_LOG:
-        return _import_reviews(args)
     library = _load_plain(args)
-    summary = import_anki_file(args.file, library, user_decks_dir(args.data_dir))
-    for line in summary.lines():
-        print(line)
-    return 0
-
-
-def _import_reviews(args: argparse.Namespace) -> int:
-    from quizapp.interop.review_csv import ReviewCsvError, import_reviews, read_review_csv
-    from quizapp.paths import database_path
-    from quizapp.store import open_store
-
     try:
-        rows = read_review_csv(args.file)  # all of it is checked before the database is opened
+        result = import_file(args.file, library, user_decks_dir(args.data_dir),
+                             database_path(args.data_dir))
     except ReviewCsvError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)
         print(f"error: {args.file}: nothing was imported", file=sys.stderr)
         return 1
-    library = _load_plain(args)  # only the card ids are needed
-    with open_store(database_path(args.data_dir)) as store:
-        result = import_reviews(store, rows, (card.id for card in library.cards))
+    if not isinstance(result, ImportResult):
+        for line in result.lines():
+            print(line)
+        return 0
     unknown = (f"; {result.unknown_cards} of those cards are not in the content and are kept "
                "like removed cards" if result.unknown_cards else "")
     print(f"imported {result.added} reviews of {result.cards} cards{unknown}; "

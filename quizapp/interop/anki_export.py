@@ -28,6 +28,7 @@ import genanki
 
 from quizapp.content.model import Deck, Library
 from quizapp.content.writer import default_file_mode
+from quizapp.errors import UserError
 from quizapp.interop.anki_import import counted
 from quizapp.interop.anki_model import (
     FIELDS,
@@ -105,7 +106,17 @@ def build_package(library: Library, decks: Sequence[Deck]) -> genanki.Package:
 
 
 def export_apkg(library: Library, decks: Sequence[Deck], target: Path) -> ExportSummary:
-    """Write ``decks`` of ``library`` to the Anki package ``target``."""
+    """Write ``decks`` of ``library`` to the Anki package ``target``; a target that cannot be
+    written is a ``UserError`` saying why."""
+    if target.is_dir():
+        raise UserError(f"{target} is a folder; give a file name ending in .apkg")
+    try:
+        return _write_apkg(library, decks, target)
+    except OSError as err:
+        raise UserError(f"cannot write {target} ({err.strerror})") from None
+
+
+def _write_apkg(library: Library, decks: Sequence[Deck], target: Path) -> ExportSummary:
     package = build_package(library, decks)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, partial = tempfile.mkstemp(prefix=f".{target.name}-", suffix=".tmp",

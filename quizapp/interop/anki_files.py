@@ -17,6 +17,7 @@ from quizapp.interop.anki_import import ImportSummary, import_notes
 from quizapp.interop.anki_notes import AnkiNotes, RefusedFileError
 from quizapp.interop.anki_package import read_package
 from quizapp.interop.notes_text import is_review_log, read_notes_text, read_text_file
+from quizapp.interop.review_csv import ImportResult, import_reviews, read_review_csv
 
 PACKAGE_SUFFIXES = (".apkg", ".colpkg")
 TEXT_SUFFIXES = (".txt", ".csv", ".tsv")
@@ -66,3 +67,18 @@ def import_anki_file(path: Path, library: Library, decks_dir: Path) -> ImportSum
     except OSError as err:
         where = err.filename or decks_dir
         raise UserError(f"cannot write {where} ({err.strerror}); the import stopped") from None
+
+
+def import_file(path: Path, library: Library, decks_dir: Path,
+                db_path: Path) -> ImportSummary | ImportResult:
+    """Import ``path`` whatever it is: an Anki package or text export into ``decks_dir``
+    (``ImportSummary``), or a review log in the FSRS CSV schema into the database at
+    ``db_path`` (``ImportResult``; all of the file is checked before the database is opened,
+    and a bad one is a ``ReviewCsvError``)."""
+    if file_kind(path) is not FileKind.REVIEW_LOG:
+        return import_anki_file(path, library, decks_dir)
+    from quizapp.store import open_store
+
+    rows = read_review_csv(path)
+    with open_store(db_path) as store:
+        return import_reviews(store, rows, (card.id for card in library.cards))

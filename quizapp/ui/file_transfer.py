@@ -15,46 +15,22 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from quizapp.content import Library
 from quizapp.errors import UserError
 from quizapp.ui.background import run_in_background
 from quizapp.ui.errors import user_message
 from quizapp.ui.strings import tr
 
 if TYPE_CHECKING:
+    from quizapp.interop.anki_import import ImportSummary
+    from quizapp.interop.review_csv import ExportResult, ImportResult
     from quizapp.ui.main_window import MainWindow
 
 STATUS_MS = 20_000
 IMPORT_SUFFIXES = "*.apkg *.colpkg *.txt *.csv *.tsv"
 
 
-def import_file(path: Path, library: Library, decks_dir: Path, db_path: Path) -> Any:
-    """Import ``path`` as ``main.py import`` does: an Anki package or text export into
-    ``decks_dir``, or a review log (FSRS CSV) into the database at ``db_path``."""
-    from quizapp.interop.anki_files import FileKind, file_kind, import_anki_file
-
-    if file_kind(path) is not FileKind.REVIEW_LOG:
-        return import_anki_file(path, library, decks_dir)
-    from quizapp.interop.review_csv import import_reviews, read_review_csv
-    from quizapp.store import open_store
-
-    rows = read_review_csv(path)  # all of it is checked before the database is opened
-    with open_store(db_path) as store:
-        return import_reviews(store, rows, (card.id for card in library.cards))
-
-
-def export_apkg(library: Library, target: Path) -> Any:
-    from quizapp.interop.anki_export import export_apkg as write
-
-    if target.is_dir():
-        raise UserError(f"{target} is a folder; give a file name ending in .apkg")
-    try:
-        return write(library, library.decks, target)
-    except OSError as err:
-        raise UserError(f"cannot write {target} ({err.strerror})") from None
-
-
-def export_reviews(db_path: Path, target: Path) -> Any:
+def export_reviews(db_path: Path, target: Path) -> ExportResult:
+    """``export --reviews``: the review log of the database at ``db_path`` as FSRS CSV."""
     from quizapp.interop.review_csv import export_review_csv
     from quizapp.store import open_store
 
@@ -102,14 +78,18 @@ class FileTransfer:
             window.show_problem(tr("import_failed", window.mode, detail=f"{path}: no decks folder"))
             return False
         library, db_path = window.library, window.store.path
+        from quizapp.interop.anki_files import import_file
+
         return self._start(tr("importing", window.mode, name=path.name),
                            lambda: import_file(path, library, decks_dir, db_path),
                            lambda result: self._imported(path, result), "import_failed")
 
     def start_export_apkg(self, target: Path) -> bool:
+        from quizapp.interop.anki_export import export_apkg
+
         library = self.window.library
         return self._start(tr("exporting", self.window.mode, name=target.name),
-                           lambda: export_apkg(library, target),
+                           lambda: export_apkg(library, library.decks, target),
                            lambda result: self._done(tr(
                                "exported_apkg", self.window.mode, name=target.name,
                                cards=result.cards, decks=result.decks)), "export_failed")
@@ -150,9 +130,11 @@ class FileTransfer:
         self.running = False
         QApplication.restoreOverrideCursor()
 
-    def _imported(self, path: Path, result: Any) -> None:
+    def _imported(self, path: Path, result: ImportSummary | ImportResult) -> None:
+        from quizapp.interop.review_csv import ImportResult
+
         mode = self.window.mode
-        if hasattr(result, "unknown_cards"):  # a review log
+        if isinstance(result, ImportResult):  # a review log
             text = tr("imported_reviews", mode, name=path.name, added=result.added,
                       cards=result.cards, skipped=result.skipped)
         else:
