@@ -227,7 +227,8 @@ class DemoWindow(QWidget):
             self.run.want(self._ahead())
         self._sync_timer()  # nothing changes while paused or finished: the CPU idles
         if not self.running:
-            self.painter.relayout()  # the picture stays: lay it out as a headless render would
+            self.painter.settle()  # the picture stays: every text as it is now,
+            self.painter.relayout()  # laid out as a headless render would
         self._update_run_button()
         self._update_status()
 
@@ -317,7 +318,7 @@ class DemoWindow(QWidget):
                              bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": CRIMSON})
             self._marked = True
             changed = None
-        self.painter.paint(changed)
+        self.painter.paint(changed, live=self.running)
         self._update_status()
 
     def _update_status(self) -> None:

@@ -13,6 +13,10 @@ limit moved, or the canvas was resized. About half of a full redraw is the const
 it runs on the first one after the figure was built or resized and when asked (``relayout``:
 the window asks when a run pauses or ends), not on the ones within a run, which keep the axes
 where they are.
+
+While a run is live, texts whose words change every frame are laid out at most
+``TextImages.THROTTLE_S`` apart (see ``quizapp.ui.text_cache``); ``settle`` draws any that were
+held back, and runs by itself when no frame has come for that long.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Any
 
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QResizeEvent
 
 from quizapp.ui.text_cache import LineCache, TextImages
@@ -69,6 +74,10 @@ class FigurePainter:
         self.layouts_skipped = 0  # full redraws without a layout since the last one with
         self._keeping_layout = False
         canvas.mpl_connect("draw_event", self._on_full_draw)
+        self._settle_timer = QTimer(canvas)
+        self._settle_timer.setSingleShot(True)
+        self._settle_timer.setInterval(round(TextImages.THROTTLE_S * 1000) + 10)
+        self._settle_timer.timeout.connect(self.settle)
 
     def reset(self) -> None:
         """Forget the cached background (call after the figure is cleared)."""
@@ -85,7 +94,27 @@ class FigurePainter:
             self.layout_due = True
             self._draw()
 
-    def paint(self, changed: Sequence[Artist] | None) -> None:
+    def settle(self) -> None:
+        """Draw the texts a live frame showed from their last image, as they are now."""
+        self._settle_timer.stop()
+        if self.texts.pending and self.background is not None:
+            self.texts.throttle = False
+            self.canvas.restore_region(self.background)
+            self._draw_animated()
+            self.canvas.blit(self.figure.bbox)
+            self.blits += 1
+
+    def paint(self, changed: Sequence[Artist] | None, live: bool = False) -> None:
+        """Show a frame whose changed artists are ``changed`` (None: redraw everything);
+        ``live``: more frames follow soon, so changing texts may lag (see ``settle``)."""
+        self.texts.throttle = live
+        self._paint(changed)
+        if self.texts.pending:
+            self._settle_timer.start()  # restarted by every frame: fires when they stop
+        else:
+            self._settle_timer.stop()
+
+    def _paint(self, changed: Sequence[Artist] | None) -> None:
         limits = [(ax.get_xlim(), ax.get_ylim()) for ax in self.figure.axes]
         same_artists = changed is not None and [id(a) for a in changed] == [
             id(a) for a in self.animated]
@@ -130,6 +159,7 @@ class FigurePainter:
         self._draw_animated()
 
     def _draw_animated(self) -> None:
+        self.texts.pending = False
         renderer = self.canvas.get_renderer()
         for artist in self.animated:
             self._draw_artist(artist, renderer)

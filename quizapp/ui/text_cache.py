@@ -21,11 +21,19 @@ nothing extra):
   image can sit up to 1/8 pixel from where Agg would put it.
 
 Hits are drawn with one ``draw_image`` each (about 30 µs).
+
+A text whose words change every frame (a metrics box, a step counter) misses both caches every
+time. While a run is live, ``TextImages.throttle`` lets such a text keep showing its last image
+at the same place for up to ``THROTTLE_S`` before it is laid out again: numbers that change 30
+times a second cannot be read anyway, and the curves keep their full frame rate. The text stays
+``stale`` meanwhile, and ``pending`` tells the painter to draw it for real once the run pauses,
+ends or goes quiet, so a picture that stays is always exact.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections import OrderedDict
 from typing import Any
 
@@ -222,12 +230,13 @@ class TextImages:
     the same and the axes have not moved."""
 
     QUARTERS = 4
+    THROTTLE_S = 0.125  # a changing text is laid out at most 8 times a second while live
 
     def __init__(self, limit: int = 2000) -> None:
         self._images = _Images(limit)
         self._seen = _Seen(4 * limit)
         self._unfit: set[Key] = set()
-        # per text: (artist, image, x, y, generation, position, anchor)
+        # per text: (artist, image, x, y, generation, position, anchor, when drawn for real)
         self._last: dict[int, tuple[Any, ...]] = {}
         # per legend: (artist, key, generation, image or None while only seen once)
         self._legends: dict[int, tuple[Any, ...]] = {}
@@ -235,6 +244,9 @@ class TextImages:
         self.generation = 0  # bumped by every full redraw: positions may have moved
         self.hits = 0
         self.misses = 0
+        self.throttle = False  # set by the painter while a run is live
+        self.pending = False  # a text was shown from its last image: draw it when it settles
+        self.held_back = 0
 
     def invalidate(self) -> None:
         """Forget where texts were (after a full redraw: layout, limits or size changed)."""
@@ -278,9 +290,18 @@ class TextImages:
         anchor_x, anchor_y = key[-1]
         x, y = math.floor(anchor_x), math.floor(anchor_y)
         image = self._images.get(key[:-1])
+        now = time.monotonic()
         if image is False:
+            if (self.throttle and last is not None and last[6] == key[-1]
+                    and now - last[7] < self.THROTTLE_S):
+                self.held_back += 1
+                self.pending = True
+                if last[1] is not None:
+                    draw_image(renderer, renderer.new_gc(), last[1], last[2], last[3])
+                return  # still stale: laid out on a later frame, or when the run settles
             self.misses += 1
-            if self._seen.first_time(key[:-1]) or key[:-1] in self._unfit:
+            first_time = self._seen.first_time(key[:-1])
+            if (first_time and not self.throttle) or key[:-1] in self._unfit:
                 # drawn as usual (which clears ``stale``): if it is unchanged next frame, its
                 # key is met a second time and its image kept
                 self._last.pop(id(artist), None)
@@ -293,14 +314,15 @@ class TextImages:
                 self._last.pop(id(artist), None)
                 artist.draw(renderer)
                 return
-            self._images.put(key[:-1], image)
+            if not first_time:  # a text met once is kept only as this artist's last image
+                self._images.put(key[:-1], image)
         else:
             self.hits += 1
         if isinstance(image, tuple):
             draw_image(renderer, renderer.new_gc(), image, x, y)
         artist.stale = False
         self._last[id(artist)] = (artist, image, x, y, self.generation, artist.get_position(),
-                                  key[-1])
+                                  key[-1], now)
 
     def _text_key(self, t: Text, renderer: RendererAgg,
                   last: tuple[Any, ...] | None) -> Key | None:

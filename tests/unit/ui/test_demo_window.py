@@ -182,3 +182,19 @@ def test_the_demo_window_reopens_where_it_was(qtbot: QtBot, demo_window: DemoWin
     # (the offscreen screen is 800x600, so Qt may pull a big window back onto it)
     assert (again.width(), again.height()) != (1180, 760)  # not the default size
     again.close()
+
+
+def test_a_paused_demo_shows_every_changing_text_as_it_is(qtbot: QtBot) -> None:
+    from matplotlib.text import Text
+
+    from quizapp.demos import DEMOS
+
+    application()
+    window = DemoWindow(DEMOS["roc-pr"], mode="en")  # its metrics box changes every frame
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.painter.texts.held_back > 0, timeout=20000)
+    window.set_running(False)
+    texts = [a for a in window.painter.animated if type(a) is Text and a.get_text()]
+    assert texts and not window.painter.texts.pending
+    assert not any(text.stale for text in texts)  # each drawn as it is now

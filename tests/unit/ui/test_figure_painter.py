@@ -1,0 +1,93 @@
+"""The live painter's shortcuts never leave a wrong picture behind: a text held back while a run
+is live is drawn as it really is once the run settles, pixel for pixel what matplotlib draws."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from pytestqt.qtbot import QtBot
+
+from quizapp.ui.app import application
+from quizapp.ui.figure_painter import DemoCanvas, FigurePainter
+
+pytestmark = pytest.mark.gui
+
+
+def _build(figure: Figure) -> tuple[Any, Any, Any]:
+    ax = figure.add_subplot()
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    ax.set_title("fixed title")
+    (line,) = ax.plot([], [], lw=2)
+    metrics = ax.text(0.5, 9.5, "", va="top", fontsize=10,
+                      bbox={"facecolor": "white", "edgecolor": "grey"})
+    return ax, line, metrics
+
+
+def _set_frame(line: Any, metrics: Any, step: int) -> None:
+    # (inside the axes: a blitted line is drawn over the spines, matplotlib's order puts it under)
+    line.set_data(1 + np.arange(step + 2) * 0.5, np.sin(np.arange(step + 2)) + 5)
+    metrics.set_text(f"step {step}\nloss {1 / (step + 1):.4f}\naccuracy {step / 100:.1%}")
+
+
+def _reference(figure: Figure, step: int) -> np.ndarray:
+    """The same frame drawn by matplotlib alone, at the same size."""
+    other = Figure(figsize=figure.get_size_inches(), dpi=figure.dpi)
+    canvas = FigureCanvasAgg(other)
+    _, line, metrics = _build(other)
+    _set_frame(line, metrics, step)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba()).copy()
+
+
+@pytest.fixture
+def live(qtbot: QtBot) -> tuple[DemoCanvas, FigurePainter, Any, Any]:
+    application()
+    figure = Figure(figsize=(6, 4), dpi=80)
+    canvas = DemoCanvas(figure)
+    qtbot.addWidget(canvas)
+    _, line, metrics = _build(figure)
+    return canvas, FigurePainter(canvas), line, metrics
+
+
+def test_a_changing_text_lags_while_live_and_is_exact_once_settled(
+        qtbot: QtBot, live: tuple[DemoCanvas, FigurePainter, Any, Any]) -> None:
+    canvas, painter, line, metrics = live
+    _set_frame(line, metrics, 0)
+    painter.paint([line, metrics], live=True)  # the first frame: a full redraw
+    for step in range(1, 4):  # frames in quick succession, well inside the throttle
+        _set_frame(line, metrics, step)
+        painter.paint([line, metrics], live=True)
+    assert painter.texts.held_back >= 1 and painter.texts.pending
+    shown = np.asarray(canvas.buffer_rgba()).copy()
+    assert not np.array_equal(shown, _reference(canvas.figure, 3))  # the numbers lag
+    # no frame comes any more: the painter draws the held-back text by itself
+    qtbot.waitUntil(lambda: not painter.texts.pending, timeout=2000)
+    assert np.array_equal(np.asarray(canvas.buffer_rgba()), _reference(canvas.figure, 3))
+
+
+def test_a_paused_frame_is_never_held_back(
+        live: tuple[DemoCanvas, FigurePainter, Any, Any]) -> None:
+    canvas, painter, line, metrics = live
+    for step in range(4):
+        _set_frame(line, metrics, step)
+        painter.paint([line, metrics], live=False)
+        assert not painter.texts.pending
+        assert np.array_equal(np.asarray(canvas.buffer_rgba()),
+                              _reference(canvas.figure, step))
+    assert painter.texts.held_back == 0
+
+
+def test_settle_draws_what_a_live_frame_held_back(
+        live: tuple[DemoCanvas, FigurePainter, Any, Any]) -> None:
+    canvas, painter, line, metrics = live
+    for step in range(3):
+        _set_frame(line, metrics, step)
+        painter.paint([line, metrics], live=True)
+    painter.settle()  # what the window does when the run pauses or ends
+    assert not painter.texts.pending
+    assert np.array_equal(np.asarray(canvas.buffer_rgba()), _reference(canvas.figure, 2))
