@@ -123,6 +123,10 @@ class DemoWindow(QWidget):
         self.speed.setRange(1, 20)  # frames computed per tick at most
         self.speed.setValue(4)
         self.speed.setFixedWidth(140)
+        self.speed_value = QLabel()
+        self.speed_value.setMinimumWidth(self.speed_value.fontMetrics().horizontalAdvance("×20 "))
+        self.speed.valueChanged.connect(self._show_speed)
+        self._show_speed(self.speed.value())
         self.status = QLabel()
         self.status.setMinimumWidth(180)
         controls = QHBoxLayout()
@@ -133,6 +137,7 @@ class DemoWindow(QWidget):
         self.speed_label = QLabel()
         controls.addWidget(self.speed_label)
         controls.addWidget(self.speed)
+        controls.addWidget(self.speed_value)
         controls.addStretch(1)
         controls.addWidget(self.status)
         hint = QLabel()
@@ -198,6 +203,10 @@ class DemoWindow(QWidget):
             self._tick()
         else:
             self._update_status()
+
+    def _show_speed(self, value: int) -> None:
+        """The slider's value beside it: up to this many model frames per tick."""
+        self.speed_value.setText(f"×{value}")
 
     def _ahead(self) -> int:
         """How many frames the model may compute beyond the shown one."""
@@ -270,6 +279,8 @@ class DemoWindow(QWidget):
         self.step_button.setText(f"{tr('step', mode)} (S)")
         self.reset_button.setText(f"{tr('reset', mode)} (R)")
         self.speed_label.setText(tr("speed", mode))
+        for widget in (self.speed_label, self.speed, self.speed_value):
+            widget.setToolTip(tr("speed_tip", mode))
         self.hint.setText(tr("demo_keys", mode))
         self._update_run_button()
 

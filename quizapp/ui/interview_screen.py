@@ -448,7 +448,8 @@ class InterviewScreen(RehearsalScreen):
             self.send_button.setText(tr("send_report", mode, count=len(report.to_review)))
             visible.append(self.send_button)
         self.show_only(*visible)
-        self.hint.setText(tr("report_keys", mode))
+        send = tr("report_keys_send", mode) if self.send_button in visible else ""
+        self.hint.setText(tr("report_keys", mode, send=send))
 
     def _report_page(self, markup: CardMarkup) -> str:
         report, info, mode, palette = self.report_data, self.report_info, self.mode, colors()

@@ -410,7 +410,8 @@ class QuizScreen(RehearsalScreen):
             self.send_button.setText(tr("send_missed", mode, count=missed))
             visible.append(self.send_button)
         self.show_only(*visible)
-        self.hint.setText(tr("summary_keys", mode))
+        send = tr("summary_keys_send", mode) if self.send_button in visible else ""
+        self.hint.setText(tr("summary_keys", mode, send=send))
 
     def _summary_page(self, markup: CardMarkup) -> str:
         assert self.round is not None

@@ -169,6 +169,24 @@ def test_small_windows_keep_text_readable(qtbot: QtBot) -> None:
         assert widget.geometry().right() <= window.width()
     status, speed = window.status.geometry(), window.speed.geometry()
     assert not status.intersects(speed)
+    assert not status.intersects(window.speed_value.geometry())
+
+
+def test_the_speed_slider_shows_its_value(qtbot: QtBot) -> None:
+    from quizapp.demos import DEMOS
+
+    application()
+    window = DemoWindow(DEMOS["optimizer-race"], mode="ko")
+    qtbot.addWidget(window)
+    window.show()
+    assert window.speed_value.text() == "×4" and window.speed_value.isVisible()
+    window.speed.setFocus()
+    qtbot.keyClick(window.speed, Qt.Key.Key_Right)
+    assert window.speed.value() == 5 and window.speed_value.text() == "×5"
+    window.speed.setValue(20)
+    assert window.speed_value.text() == "×20"
+    assert window.speed_value.geometry().left() >= window.speed.geometry().right()
+    assert "프레임" in window.speed.toolTip()
 
 
 def test_the_demo_window_reopens_where_it_was(qtbot: QtBot, demo_window: DemoWindow) -> None:

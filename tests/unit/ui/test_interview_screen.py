@@ -148,6 +148,7 @@ def test_typed_interview_walks_the_follow_up_chain(
     assert "빠진 개념" in text and "조기 종료" in text  # r1's missed concept
     assert "약한 주제" in text and "#dropout: 평균 0.25 (답변 2개)" in text
     assert screen.send_button.text() == "이 카드 1장을 복습에 추가 (S)"  # r3 scored 0
+    assert "S: 약한 카드를 복습에 추가" in screen.hint.text()
     screen.card_view.panes["ko"].anchorClicked.emit(QUrl("card:r2"))
     assert screen.preview is not None and "의 답" in shown(screen)
     qtbot.keyClick(screen, Qt.Key.Key_Escape)
@@ -156,6 +157,7 @@ def test_typed_interview_walks_the_follow_up_chain(
     assert query(tmp_path, "select card_id, rating from revlog") == [("r3", 1)]
     assert screen.verdict.text() == "1장을 오늘 복습에 추가했습니다 ('다시'로 채점)."
     assert not screen.send_button.isVisible()
+    assert "S:" not in screen.hint.text() and "I: 새 면접" in screen.hint.text()
     qtbot.keyClick(screen, Qt.Key.Key_Escape)
     assert window.stack.currentWidget() is window.home
 

@@ -106,6 +106,7 @@ def test_multiple_choice_round_in_korean_with_summary_and_review(
     assert query(tmp_path, "select finished_at is not null from quiz_rounds") == [(1,)]
     assert screen.send_button.isVisible()
     assert screen.send_button.text() == "틀린 카드 1장을 오늘 복습으로 보내기 (S)"
+    assert "S: 틀린 카드를 복습으로" in screen.hint.text()
 
     screen.card_view.panes["ko"].anchorClicked.emit(QUrl(f"card:{missed.card.id}"))
     assert screen.preview is not None and screen.preview_bar.isVisible()
@@ -120,6 +121,7 @@ def test_multiple_choice_round_in_korean_with_summary_and_review(
     assert len(query(tmp_path, "select * from revlog")) == 1
     assert screen.verdict.text() == "1장을 오늘 복습으로 보냈습니다 ('다시'로 채점)."
     assert not screen.send_button.isVisible()
+    assert "S:" not in screen.hint.text() and "Q: 새 퀴즈" in screen.hint.text()  # S is done
     qtbot.keyClick(screen, Qt.Key.Key_Escape)
     assert window.stack.currentWidget() is window.home
     assert window.home.decks.topLevelItem(0).text(2) == "1"  # learning: the missed card
@@ -145,6 +147,7 @@ def test_multiple_choice_in_english_from_one_deck(qtbot: QtBot, window: MainWind
     qtbot.keyClick(screen, Qt.Key.Key_Space)
     assert "1 of 1 right (100 %)" in shown(screen) and "All right!" in shown(screen)
     assert not screen.send_button.isVisible()
+    assert screen.hint.text() == "Card links: read · Q: another quiz · L: language · Esc: home"
 
 
 def test_setup_counts_what_decks_and_tags_select(qtbot: QtBot, window: MainWindow) -> None:
