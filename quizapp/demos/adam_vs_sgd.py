@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from quizapp.content.model import Text
-from quizapp.demos._optimization import PALETTE, mlp, plain_ticks
+from quizapp.demos._optimization import PALETTE, mlp
 from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values, tr
 from quizapp.demos.digits import split_digits
-from quizapp.demos.plotting import PresetLimits
+from quizapp.demos.plotting import PresetLimits, plain_log_formatter
 from quizapp.trainer import (
     SGD,
     Adam,
@@ -157,8 +157,8 @@ class AdamVsSgd(Demo):
         loss_ax.set_xlabel(tr(lang, "스텝 (미니배치 업데이트)", "step (mini-batch update)"))
         loss_ax.set_ylabel(tr(lang, "교차 엔트로피", "cross-entropy"))
         loss_ax.set_yscale("log")
-        loss_ax.yaxis.set_major_formatter(plain_ticks())
-        loss_ax.yaxis.set_minor_formatter(plain_ticks())
+        loss_ax.yaxis.set_major_formatter(plain_log_formatter())
+        loss_ax.yaxis.set_minor_formatter(plain_log_formatter(label_only_base=False))
         acc_ax.set_title(tr(lang, "검증 정확도 (처음 보는 숫자 500개)",
                             "Validation accuracy (500 unseen digits)"))
         acc_ax.set_xlabel(tr(lang, "스텝 (미니배치 업데이트)", "step (mini-batch update)"))

@@ -32,12 +32,19 @@ from quizapp.content.model import Text
 from quizapp.demos._classical import info_text
 from quizapp.demos._networks import draw_order
 from quizapp.demos.base import Demo, Frame, Param, Trace, Update, Values, tr
-from quizapp.demos.plotting import BLUE, GREY, ORANGE, PURPLE, RED, FitLimits
+from quizapp.demos.plotting import (
+    BLUE,
+    GREY,
+    ORANGE,
+    PURPLE,
+    RED,
+    FitLimits,
+    plain_log_formatter,
+)
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
     from matplotlib.figure import Figure
-    from matplotlib.ticker import LogFormatter
 
 MAX_DEGREE = 12
 FRAMES = 40
@@ -66,19 +73,6 @@ def fit_all_degrees(x: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
     """Least-squares Legendre coefficients for every degree 0..MAX_DEGREE."""
     basis = legendre.legvander(x, MAX_DEGREE)
     return [np.linalg.lstsq(basis[:, :d + 1], y, rcond=None)[0] for d in range(MAX_DEGREE + 1)]
-
-
-def plain_log_formatter(label_only_base: bool = True) -> LogFormatter:
-    """matplotlib's ``LogFormatter``, which labels minor ticks only while the axis spans few
-    decades, writing 0.3 rather than 3e−01. (Imported when drawing: the model's worker process
-    never loads matplotlib.)"""
-    from matplotlib.ticker import LogFormatter
-
-    class PlainLogFormatter(LogFormatter):
-        def _num_to_string(self, x: float, vmin: float, vmax: float) -> str:
-            return f"{x:g}"
-
-    return PlainLogFormatter(labelOnlyBase=label_only_base)
 
 
 class BiasVariance(Demo):

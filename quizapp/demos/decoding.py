@@ -22,9 +22,8 @@ import numpy as np
 
 from quizapp.content.model import Text
 from quizapp.demos._networks import draw_order
-from quizapp.demos._optimization import plain_ticks
 from quizapp.demos.base import Choice, Demo, Frame, Param, Trace, Update, Values, finite, tr
-from quizapp.demos.plotting import BLUE, GREEN, GREY, ORANGE, PresetLimits
+from quizapp.demos.plotting import BLUE, GREEN, GREY, ORANGE, PresetLimits, plain_log_formatter
 from quizapp.trainer import LSTM, Adam, CrossEntropyLoss, Embedding, Linear, clip_grad_norm_
 from quizapp.trainer import softmax as softmax_rows
 
@@ -264,8 +263,8 @@ class Decoding(Demo):
                                       label=tr(lang, "탐욕 디코딩 글", "greedy text"))
         loss_ax.axvline(TRAIN_STEPS + 0.5, color=GREY, linestyle=":", linewidth=1.0)
         loss_ax.set_yscale("log")
-        loss_ax.yaxis.set_major_formatter(plain_ticks())
-        loss_ax.yaxis.set_minor_formatter(plain_ticks())
+        loss_ax.yaxis.set_major_formatter(plain_log_formatter())
+        loss_ax.yaxis.set_minor_formatter(plain_log_formatter(label_only_base=False))
         loss_ax.set_title(tr(lang, "교차 엔트로피: 학습 손실,\n이어서 생성한 글의 평균 −ln p",
                              "Cross-entropy: training loss,\nthen mean −ln p of the text"),
                           fontsize=10)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.ticker import LogFormatter
 
 BLUE = "#0969da"
 RED = "#d1242f"
@@ -16,6 +17,20 @@ PURPLE = "#8250df"
 GREY = "#6e7781"
 #: A shade darker than ``RED``: the networks demos' red and the "diverged" banner's.
 CRIMSON = "#cf222e"
+
+
+def plain_log_formatter(label_only_base: bool = True) -> LogFormatter:
+    """matplotlib's ``LogFormatter``, which labels minor ticks only while the axis spans few
+    decades (all of them within half a decade, an evenly spread few within two), writing 0.3
+    rather than 3e−01. (Imported when drawing: the model's worker process never loads
+    matplotlib.)"""
+    from matplotlib.ticker import LogFormatter
+
+    class PlainLogFormatter(LogFormatter):
+        def _num_to_string(self, x: float, vmin: float, vmax: float) -> str:
+            return f"{x:g}"
+
+    return PlainLogFormatter(labelOnlyBase=label_only_base, minor_thresholds=(2, 0.5))
 
 
 # -- axis limits ---------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -153,3 +154,51 @@ def test_has_gallery_thumbnails_in_both_languages(demo_id: str, demo: type[Demo]
     for lang in ("ko", "en"):
         data = thumbnail(demo_id, lang).read_bytes()
         assert data.startswith(b"\x89PNG") and len(data) > 2_000
+
+
+def _drawn_tick_labels(axis: Any) -> list[Text]:
+    """The tick labels matplotlib draws: ticks inside the view, labels switched on."""
+    return [label for tick in axis._update_ticks() for label in (tick.label1, tick.label2)
+            if label.get_visible() and label.get_text()]
+
+
+@pytest.mark.parametrize(("demo_id", "demo"), CATALOGUE, ids=[i for i, _ in CATALOGUE])
+def test_the_final_picture_has_no_crowded_tick_labels_or_text_off_the_figure(
+        demo_id: str, demo: type[Demo]) -> None:
+    # The picture a finished run leaves is the one a user studies: no two tick labels of one
+    # axis on top of each other (a log axis once labelled 0.7, 0.8, 0.9 and 1 in one spot), and
+    # no text cut off at the figure's edge.
+    instance, values = demo(), demo.defaults()
+    last = DemoRun(instance, values).run(demo.steps)
+    assert last is not None
+    for lang in ("ko", "en"):
+        figure = Figure(figsize=(10, 6), layout="constrained")
+        canvas = FigureCanvasAgg(figure)
+        instance.draw(figure, values, lang)(last)
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        ticks: set[int] = set()
+        for ax in figure.axes:
+            for axis in (ax.xaxis, ax.yaxis):
+                ticks.update(id(t) for tick in axis.get_major_ticks() + axis.get_minor_ticks()
+                             for t in (tick.label1, tick.label2))
+                if not ax.axison:
+                    continue
+                boxes = [(t.get_text(), t.get_window_extent(renderer))
+                         for t in _drawn_tick_labels(axis)]
+                for i, (text_a, a) in enumerate(boxes):
+                    for text_b, b in boxes[i + 1:]:
+                        overlap_x = min(a.x1, b.x1) - max(a.x0, b.x0)
+                        overlap_y = min(a.y1, b.y1) - max(a.y0, b.y0)
+                        assert overlap_x <= 1 or overlap_y <= 1, (
+                            f"{lang}: tick labels {text_a!r} and {text_b!r} overlap")
+        drawn = {id(t) for ax in figure.axes if ax.axison for axis in (ax.xaxis, ax.yaxis)
+                 for t in _drawn_tick_labels(axis)}
+        width, height = figure.bbox.width, figure.bbox.height
+        for text in figure.findobj(Text):
+            if (not text.get_visible() or not text.get_text().strip()
+                    or (id(text) in ticks and id(text) not in drawn)):
+                continue
+            box = text.get_window_extent(renderer)
+            assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= width + 1 and box.y1 <= height + 1, (
+                f"{lang}: {text.get_text()[:40]!r} reaches past the figure's edge")
