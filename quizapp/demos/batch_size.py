@@ -184,8 +184,9 @@ class BatchSize(Demo):
                 return tr(lang, f"목표 미달 (업데이트 {frame['updates'][b]}회)",
                           f"target not reached ({frame['updates'][b]} updates)")
             ep, upd, sec = reached
-            return tr(lang, f"목표 도달: {ep:.2g} 에포크, 업데이트 {upd}회, {sec:.2f}초",
-                      f"target: {ep:.2g} epochs, {upd} updates, {sec:.2f} s")
+            # two lines: one would run past the panel's right edge
+            return tr(lang, f"목표 도달: {ep:.2g} 에포크,\n업데이트 {upd}회, {sec:.2f}초",
+                      f"target: {ep:.2g} epochs,\n{upd} updates, {sec:.2f} s")
 
         # start with room for a default-length run (8 epochs); single-example losses spread up
         # to ~5.4 as the net grows confident

@@ -59,3 +59,24 @@ def test_updates_per_epoch_and_no_run_ahead_of_the_others() -> None:
     assert early["updates"] == {1: 250, 16: 15, 128: 1, 1000: 0}
     for b in BATCHES:  # an update is drawn once its whole batch has been seen
         assert np.all(early["batch_loss_at"][b] <= early["t"])
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_target_notes_stay_inside_their_panel(default_frame: dict, lang: str) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from quizapp.fonts import use_korean_font_in_matplotlib
+
+    use_korean_font_in_matplotlib()
+    figure = Figure(figsize=(10, 6), layout="constrained")
+    canvas = FigureCanvasAgg(figure)
+    BatchSize().draw(figure, BatchSize.defaults(), lang)(default_frame)
+    canvas.draw()
+    bar_ax = figure.axes[2]
+    panel = bar_ax.get_window_extent()
+    notes = [t for t in bar_ax.texts if "\n" in t.get_text() or "(" in t.get_text()]
+    assert len(notes) == len(BATCHES)
+    for note in notes:
+        box = note.get_window_extent(canvas.get_renderer())
+        assert panel.x0 <= box.x0 and box.x1 <= panel.x1, note.get_text()
