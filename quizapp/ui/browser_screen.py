@@ -789,8 +789,10 @@ class BrowserWindow(QWidget):
         """Widths that fit each column's header and a typical value in this language."""
         metrics = self.table.fontMetrics()
         header = self.table.horizontalHeader().fontMetrics()
-        samples = {**WIDTH_SAMPLES, "state": f"{tr('state_review', self.mode)} · "
-                                               f"{tr('state_suspended', self.mode)}"}
+        # A state is one word; a compound one ("review · suspended") is elided, its row
+        # coloured and its tooltip whole, so the question keeps the width.
+        states = [tr(f"state_{s}", self.mode) for s in ("new", "learning", "review", "relearning")]
+        samples = {**WIDTH_SAMPLES, "state": max(states, key=metrics.horizontalAdvance)}
         for column in COLUMNS:
             if column == "question":
                 continue

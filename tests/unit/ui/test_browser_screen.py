@@ -371,6 +371,11 @@ def test_both_languages(qtbot: QtBot, window: MainWindow) -> None:
     assert cell(browser, "b1", "deck") == "Deck beta" and cell(browser, "b1", "state") == "new"
     assert browser.model.headerData(COLUMNS.index("due"), Qt.Orientation.Horizontal) == "Due"
     assert browser.count.text() == "6 of 6 cards"
+    widths = {c: browser.table.columnWidth(COLUMNS.index(c)) for c in COLUMNS}
+    # the question is what a user reads: the widest column in either language
+    assert widths["question"] == max(widths.values()), widths
+    # a state is one word; "review · suspended" once took the width the question needed
+    assert widths["question"] >= 2.5 * widths["state"] and widths["question"] >= 200, widths
     assert browser.deck_filter.itemText(0) == "All decks"
     assert "What is dropout?" in browser.preview.plain_text("en")
     qtbot.keyClick(browser.table, Qt.Key.Key_J, CTRL)
