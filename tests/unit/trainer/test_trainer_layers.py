@@ -14,6 +14,7 @@ from quizapp.trainer import (
     Dropout,
     Flatten,
     Linear,
+    MaxPool2d,
     ReLU,
     Sequential,
 )
@@ -284,3 +285,39 @@ def test_conv_matches_a_direct_sum() -> None:
         for j in range(2):
             direct = (w[0] * x[0, :, i : i + 2, j : j + 2]).sum() + b[0]
             assert out[0, 0, i, j] == pytest.approx(direct, rel=1e-12)
+
+
+def _padded(x: np.ndarray, pad: tuple[int, int], value: float) -> np.ndarray:
+    return np.pad(x, ((0, 0), (0, 0), (pad[0], pad[0]), (pad[1], pad[1])),
+                  constant_values=value)
+
+
+def test_strided_padded_conv_matches_a_direct_sum() -> None:
+    conv = Conv2d(3, 4, (3, 2), stride=(2, 1), padding=(1, 0), rng=5).double()
+    x = np.random.default_rng(6).standard_normal((2, 3, 7, 5))
+    out = conv(x)
+    xp = _padded(x, (1, 0), 0.0)
+    w, b = conv.weight.data, conv.bias.data  # type: ignore[union-attr]
+    assert out.shape == (2, 4, 4, 4)
+    for n, o, i, j in np.ndindex(*out.shape):
+        direct = (w[o] * xp[n, :, 2 * i : 2 * i + 3, j : j + 2]).sum() + b[o]
+        assert out[n, o, i, j] == pytest.approx(direct, rel=1e-12)
+
+
+def test_max_pool_takes_the_first_maximum_and_propagates_nan() -> None:
+    # Overlapping padded windows, ties and a NaN: the output is each window's maximum (NaN if
+    # the window holds one, as PyTorch), and the gradient goes to the first maximum only.
+    pool = MaxPool2d(3, stride=2, padding=1)
+    x = np.random.default_rng(7).integers(0, 3, size=(2, 2, 6, 7)).astype(np.float64)
+    x[1, 0, 2, 3] = np.nan
+    out = pool(x)
+    grad = pool.backward(np.ones_like(out))
+    xp = _padded(x, (1, 1), -np.inf)
+    expected_grad = np.zeros_like(xp)
+    for n, c, i, j in np.ndindex(*out.shape):
+        window = xp[n, c, 2 * i : 2 * i + 3, 2 * j : 2 * j + 3]
+        first = int(np.argmax(window))  # the first maximum; the first NaN if any
+        expected = window.flat[first]
+        assert out[n, c, i, j] == expected or (np.isnan(expected) and np.isnan(out[n, c, i, j]))
+        expected_grad[n, c, 2 * i + first // 3, 2 * j + first % 3] += 1
+    assert np.array_equal(grad, expected_grad[:, :, 1:-1, 1:-1])
