@@ -8,8 +8,11 @@ that dpi and makes the figure narrower instead (the constrained layout re-flows 
 
 A full redraw of a demo figure takes hundreds of milliseconds; restoring a cached background and
 drawing only the artists a frame changed takes about ten (matplotlib's blitting recipe). A full
-redraw happens only when the demo asks for one, the set of changed artists differs, an axis
-limit moved, or the canvas was resized. About half of a full redraw is the constrained layout;
+redraw happens only when the demo asks for one, the set of changed artists differs, or the
+canvas was resized. When axis limits moved, only those axes are drawn again into the cached
+background (a third to a half of a full redraw), over the region their old and new decorations
+cover — unless another part of the figure reaches into that region (a twin axes, a figure
+title), when the whole figure is drawn. About half of a full redraw is the constrained layout;
 it runs on the first one after the figure was built or resized and when asked (``relayout``:
 the window asks when a run pauses or ends), not on the ones within a run, which keep the axes
 where they are.
@@ -21,11 +24,15 @@ held back, and runs by itself when no frame has come for that long.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.colors import to_rgba
+from matplotlib.transforms import Bbox
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QResizeEvent
 
@@ -68,7 +75,10 @@ class FigurePainter:
         self.animated: list[Artist] = []
         self.limits: list[Any] = []
         self.full_draws = 0
+        self.axes_redraws = 0  # backgrounds mended by drawing only the axes that moved
         self.blits = 0
+        #: what each visible part of the figure covers (display pixels), after the last draw
+        self._extents: dict[int, Bbox] = {}
         self.texts = TextImages()
         self.layout_due = True  # the next full redraw runs the layout engine
         self.layouts_skipped = 0  # full redraws without a layout since the last one with
@@ -118,7 +128,7 @@ class FigurePainter:
         limits = [(ax.get_xlim(), ax.get_ylim()) for ax in self.figure.axes]
         same_artists = changed is not None and [id(a) for a in changed] == [
             id(a) for a in self.animated]
-        if self.background is None or not same_artists or limits != self.limits:
+        if self.background is None or not same_artists or len(limits) != len(self.limits):
             for artist in self.animated:
                 artist.set_animated(False)
             self.animated = list(changed or [])
@@ -127,6 +137,13 @@ class FigurePainter:
             self.limits = limits
             self._draw()
             return
+        if limits != self.limits:
+            moved = [ax for ax, old, new in zip(self.figure.axes, self.limits, limits,
+                                                strict=True) if old != new]
+            self.limits = limits
+            if not self._redraw_axes(moved):
+                self._draw()
+                return
         self.canvas.restore_region(self.background)
         self._draw_animated()
         self.canvas.blit(self.figure.bbox)
@@ -155,8 +172,57 @@ class FigurePainter:
         if not self._keeping_layout:  # (also Qt's own redraws, after a resize)
             self.layouts_skipped = 0
         self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self._extents = self._measure(self.canvas.get_renderer())
         self.texts.invalidate()  # the layout may have moved them
         self._draw_animated()
+
+    def _measure(self, renderer: Any) -> dict[int, Bbox]:
+        """What each visible part of the figure covers, but its patch and the animated set
+        (drawn over the background every frame)."""
+        extents: dict[int, Bbox] = {}
+        animated = {id(a) for a in self.animated}
+        for part in self.figure.get_children():
+            if part is self.figure.patch or not part.get_visible() or id(part) in animated:
+                continue
+            extent = part.get_tightbbox(renderer)
+            if extent is not None and extent.width > 0 and extent.height > 0:
+                extents[id(part)] = extent
+        return extents
+
+    def _redraw_axes(self, moved: list[Any]) -> bool:
+        """Mend the cached background for axes whose limits moved: clear the region their old
+        and new decorations cover and draw just them there. False (nothing done) when another
+        part of the figure reaches into that region, or the figure is not plain to redraw."""
+        figure, renderer = self.figure, self.canvas.get_renderer()
+        if figure.patch.get_linewidth() or figure.patch.get_alpha() not in (None, 1.0):
+            return False
+        regions = []
+        for ax in moved:
+            old = self._extents.get(id(ax))
+            new = ax.get_tightbbox(renderer)
+            if old is None or new is None or not ax.get_visible():
+                return False
+            regions.append((ax, Bbox.union([old, new]).padded(2)))
+        others = [extent for key, extent in self._extents.items()
+                  if key not in {id(ax) for ax in moved}]
+        if any(region.overlaps(extent) for _, region in regions for extent in others):
+            return False
+        self.canvas.restore_region(self.background)
+        pixels = np.asarray(renderer.buffer_rgba())
+        height, width = pixels.shape[:2]
+        face = np.round(np.asarray(to_rgba(figure.get_facecolor())) * 255).astype(np.uint8)
+        for ax, region in regions:
+            rows = slice(max(0, height - math.ceil(region.y1)),
+                         min(height, height - math.floor(region.y0)))
+            cols = slice(max(0, math.floor(region.x0)), min(width, math.ceil(region.x1)))
+            pixels[rows, cols] = face
+            ax.draw(renderer)  # its animated artists are left out, as in a full redraw
+            self._extents[id(ax)] = ax.get_tightbbox(renderer)
+        self.background = self.canvas.copy_from_bbox(figure.bbox)
+        self.axes_redraws += 1
+        self.layouts_skipped += 1  # decorations changed size: lay out again when it settles
+        self.texts.invalidate()
+        return True
 
     def _draw_animated(self) -> None:
         self.texts.pending = False

@@ -13,6 +13,10 @@ it run for SECONDS of wall time (3 by default) or until the run ends, and prints
 - model ms: the model's time per frame (in the worker), median, and its slowest step over the
   whole run;
 - stall ms: the longest the event loop went without getting control back (a frozen window);
+- settle ms: for a run that ended, the time from its last frame on the canvas to the end of
+  the layout the window then does once for the picture that stays (inside the stall; not
+  counted in the rates, which run from the first measured frame to the last);
+- axes: how many frames mended the background by redrawing only the axes whose limits moved;
 - load: ``os.getloadavg()`` at the end of the measurement (the machine has other jobs);
 - what limits it, from those numbers: the 33 ms timer, drawing (with the costliest artists),
   or the model.
@@ -42,6 +46,8 @@ class Probe:
     def __init__(self, window: Any) -> None:
         self.window = window
         self.show_s: list[float] = []
+        self.shown_at: list[float] = []  # when each shown frame was on the canvas
+        self.paints_at: list[tuple[int, int]] = []  # and the canvas's (full draws, blits) then
         self.full_s: list[float] = []
         self.artist_s: Counter[str] = Counter()
         self.artist_n: Counter[str] = Counter()
@@ -53,7 +59,9 @@ class Probe:
             full = painter.full_draws
             show(frame)
             if frame is not None:
-                self.show_s.append(time.perf_counter() - start)
+                self.shown_at.append(time.perf_counter())
+                self.paints_at.append((painter.full_draws, painter.blits))
+                self.show_s.append(self.shown_at[-1] - start)
                 if painter.full_draws != full:
                     self.full_s.append(time.perf_counter() - start)
 
@@ -97,6 +105,7 @@ def measure(demo_id: str, seconds: float, speed: int, worker: bool) -> dict[str,
     run = window.run
     assert run is not None
     start_paints, start_blits = painter.full_draws + painter.blits, painter.blits
+    start_axes = painter.axes_redraws
     start_count, start_shown, start_full = run.count, len(probe.show_s), len(probe.full_s)
     start = last = time.perf_counter()
     while last - start < seconds and not run.finished:
@@ -107,8 +116,17 @@ def measure(demo_id: str, seconds: float, speed: int, worker: bool) -> dict[str,
         time.sleep(0.001)
         last = time.perf_counter()
     elapsed = time.perf_counter() - start
-    paints = painter.full_draws + painter.blits - start_paints
-    blits = painter.blits - start_blits
+    settle_ms = 0.0
+    if run.finished and probe.shown_at and probe.shown_at[-1] > start:
+        # the animation ends with its last frame; the layout the window then does once for
+        # the picture that stays is reported as "settle", not spread over the frames
+        settle_ms = (start + elapsed - probe.shown_at[-1]) * 1000
+        elapsed = probe.shown_at[-1] - start
+        full_draws, blit_count = probe.paints_at[-1]
+    else:
+        full_draws, blit_count = painter.full_draws, painter.blits
+    paints = full_draws + blit_count - start_paints
+    blits = blit_count - start_blits
     shown = probe.show_s[start_shown:]
     full = probe.full_s[start_full:]
     result = {
@@ -119,12 +137,14 @@ def measure(demo_id: str, seconds: float, speed: int, worker: bool) -> dict[str,
         "draw_ms": statistics.median(shown) * 1000 if shown else float("nan"),
         "mean_ms": statistics.fmean(shown) * 1000 if shown else float("nan"),
         "full": len(full),
+        "axes": painter.axes_redraws - start_axes,
         "shown": len(shown),
         "full_ms": sum(full) * 1000,
         "model_ms": statistics.median(run.seconds) * 1000 if run.seconds else float("nan"),
         "slowest_ms": max(run.seconds, default=float("nan")) * 1000,
         "stall_ms": stall * 1000,
         "first_ms": first_ms,
+        "settle_ms": settle_ms,
         "ended": run.finished,
         "count": run.count,
         "artists": probe.costliest(len(shown)),
@@ -170,14 +190,16 @@ def main() -> None:
         parser.error(f"unknown demo(s): {', '.join(unknown)} (demos: {', '.join(DEMOS)})")
     print(f"load before: {os.getloadavg()}; worker: {not args.no_worker}; speed {args.speed}")
     print(f"{'demo':24} {'paints/s':>8} {'frames/s':>8} {'blit':>5} {'draw ms':>11} {'full':>4} "
-          f"{'model ms':>8} {'slowest':>7} {'stall':>6} {'first':>6} {'load':>5}  limit")
+          f"{'axes':>4} {'model ms':>8} {'slowest':>7} {'stall':>6} {'settle':>6} {'first':>6} "
+          f"{'load':>5}  limit")
     for demo_id in ids:
         r = measure(demo_id, args.seconds, args.speed, not args.no_worker)
         ended = " (ended)" if r["ended"] else ""
         print(f"{demo_id:24} {r['paints']:8.1f} {r['frames']:8.1f} {r['blit'] * 100:4.0f}% "
-              f"{r['draw_ms']:5.1f}/{r['mean_ms']:5.1f} {r['full']:4} "
+              f"{r['draw_ms']:5.1f}/{r['mean_ms']:5.1f} {r['full']:4} {r['axes']:4} "
               f"{r['model_ms']:8.1f} {r['slowest_ms']:7.0f} "
-              f"{r['stall_ms']:6.0f} {r['first_ms']:6.0f} {r['load']:5.2f}  {r['limit']}{ended}",
+              f"{r['stall_ms']:6.0f} {r['settle_ms']:6.0f} {r['first_ms']:6.0f} "
+              f"{r['load']:5.2f}  {r['limit']}{ended}",
               flush=True)
     print(f"load after: {os.getloadavg()}")
 

@@ -91,3 +91,56 @@ def test_settle_draws_what_a_live_frame_held_back(
     painter.settle()  # what the window does when the run pauses or ends
     assert not painter.texts.pending
     assert np.array_equal(np.asarray(canvas.buffer_rgba()), _reference(canvas.figure, 2))
+
+
+def _two_panels(figure: Figure) -> tuple[Any, Any, Any, Any]:
+    left, right = figure.subplots(1, 2)
+    for ax in (left, right):
+        ax.set_xlim(0, 10)
+        ax.set_ylim(0, 1)
+        ax.set_title("panel")
+        ax.set_ylabel("value")
+    (a,) = left.plot([1, 2, 3], [0.2, 0.5, 0.4])
+    (b,) = right.plot([1, 2, 3], [0.3, 0.1, 0.6])
+    return left, right, a, b
+
+
+def _full_redraw_pixels(canvas: DemoCanvas, painter: FigurePainter,
+                        changed: list[Any]) -> np.ndarray:
+    """What a full redraw (layout kept, as within a run) shows for the same state."""
+    painter.background = None
+    painter.paint(changed, live=False)
+    return np.asarray(canvas.buffer_rgba()).copy()
+
+
+def test_an_axis_that_rescales_is_redrawn_alone_with_the_pixels_of_a_full_redraw(
+        qtbot: QtBot) -> None:
+    application()
+    figure = Figure(figsize=(7, 3), dpi=80, layout="constrained")
+    canvas = DemoCanvas(figure)
+    qtbot.addWidget(canvas)
+    left, _right, a, b = _two_panels(figure)
+    painter = FigurePainter(canvas)
+    painter.paint([a, b])
+    assert painter.full_draws == 1
+    a.set_ydata([0.2, 5.5, 0.4])
+    left.set_ylim(0, 6)  # only the left panel's limits move: its ticks and labels change
+    painter.paint([a, b])
+    assert (painter.full_draws, painter.axes_redraws) == (1, 1)
+    mended = np.asarray(canvas.buffer_rgba()).copy()
+    assert np.array_equal(mended, _full_redraw_pixels(canvas, painter, [a, b]))
+    assert painter.full_draws == 2
+
+
+def test_a_rescale_under_a_figure_title_draws_the_whole_figure(qtbot: QtBot) -> None:
+    application()
+    figure = Figure(figsize=(7, 3), dpi=80, layout="constrained")
+    canvas = DemoCanvas(figure)
+    qtbot.addWidget(canvas)
+    left, _right, a, b = _two_panels(figure)
+    figure.text(0.25, 0.5, "a note across the left panel", ha="center")
+    painter = FigurePainter(canvas)
+    painter.paint([a, b])
+    left.set_ylim(0, 6)
+    painter.paint([a, b])
+    assert (painter.full_draws, painter.axes_redraws) == (2, 0)
