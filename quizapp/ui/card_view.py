@@ -146,6 +146,8 @@ class CardView(QWidget):
         self.follow_ups: list[Card] = []
         self._page: Page | None = None
         self._pending: dict[tuple[str, bool, MathStyle], None] = {}  # formulas to render
+        #: formulas of what is likely shown next (the hidden answer), drawn while idle
+        self._ahead: dict[tuple[str, bool, MathStyle], None] = {}
 
     def _make_pane(self) -> CardPane:
         pane = CardPane(self.math)
@@ -172,6 +174,19 @@ class CardView(QWidget):
         ups = self.follow_ups
         self.show_page(None if card is None else
                        lambda markup: card_page(markup, card, revealed, ups))
+        if card is not None and not revealed:
+            self.draw_answer_ahead(card)
+
+    def draw_answer_ahead(self, card: Card) -> None:
+        """Draw the formulas of ``card``'s answer while the user reads its question, so that
+        the answer shows them at once instead of their TeX source for a moment."""
+        palette = colors()
+        self._ahead = {}
+        for lang in self.panes:
+            if self.mode in (lang, "both"):
+                self._markup(lang, palette, into=self._ahead).block(card.answer.get(lang))
+        if self._ahead:
+            QTimer.singleShot(0, self._render_pending_math)
 
     def show_page(self, page: Page | None, mode: str | None = None) -> None:
         """Show a page built from card text (rendered again on a language, zoom or theme
@@ -209,17 +224,23 @@ class CardView(QWidget):
     def _render_pending_math(self) -> None:
         """Render missing formulas for up to ``MATH_SLICE_S``, then show what is ready (the
         next slice is scheduled by ``_render`` while any remain)."""
-        if not self._pending:
+        if not self._pending and not self._ahead:
             return
         if not self.math.warm_up():  # matplotlib is being set up off the GUI thread
             QTimer.singleShot(WARM_UP_POLL_MS, self._render_pending_math)
             return
         deadline = time.perf_counter() + MATH_SLICE_S
-        for tex, display, style in list(self._pending):
-            self.math.render(tex, display, style)
-            if time.perf_counter() >= deadline:
-                break
-        self._render()
+        if self._pending:
+            for tex, display, style in list(self._pending):
+                self.math.render(tex, display, style)
+                if time.perf_counter() >= deadline:
+                    break
+            self._render()  # schedules the next slice while any remain
+            return
+        while self._ahead and time.perf_counter() < deadline:  # nothing on screen waits
+            self.math.render(*self._ahead.popitem()[0])
+        if self._ahead:
+            QTimer.singleShot(0, self._render_pending_math)
 
     def _math_style(self, size_px: float, palette: Colors) -> MathStyle:
         font = QFont(self.font())
@@ -229,15 +250,19 @@ class CardView(QWidget):
                          descent_px=round(metrics.descent(), 1),
                          x_height_px=round(metrics.xHeight(), 1), color=palette.text)
 
-    def _markup(self, lang: str, palette: Colors) -> CardMarkup:
+    def _markup(self, lang: str, palette: Colors,
+                into: dict[tuple[str, bool, MathStyle], None] | None = None) -> CardMarkup:
+        """The markup for one pane; a formula not drawn yet shows as TeX and is noted in
+        ``into`` (by default the formulas the pane waits for)."""
         question_style = self._math_style(QUESTION_PX * self.zoom, palette)
         body_style = self._math_style(BODY_PX * self.zoom, palette)
+        missing = self._pending if into is None else into
 
         def math_in(style: MathStyle) -> MathFn:
             def math(tex: str, display: bool) -> str:
                 cached = self.math.cached_html(tex, display, style)
                 if cached is None:
-                    self._pending[(tex, display, style)] = None
+                    missing[(tex, display, style)] = None
                     return plain_math(tex, display)
                 return cached
             return math

@@ -372,6 +372,8 @@ class InterviewScreen(RehearsalScreen):
         lead = self._lead(question) if question.parent is not None else None
         self.show_text_page(self.card_page(question.card, self.phase != "asking", between,
                                            lead))
+        if self.phase == "asking":
+            self.card_view.draw_answer_ahead(question.card)  # shown with the result
         self._show_clock()
         palette = colors()
         if self.phase == "asking" and self.typed:

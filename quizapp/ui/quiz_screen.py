@@ -353,6 +353,8 @@ class QuizScreen(RehearsalScreen):
         if self.typed and result is not None and result.score is not None:
             between = scored_answer_html(self.typed_text, result.score, mode)
         self.show_text_page(self.card_page(question.card, result is not None, between))
+        if result is None:
+            self.card_view.draw_answer_ahead(question.card)  # shown with the feedback
         if self.typed:
             self._show_typed(result)
         else:

@@ -77,3 +77,29 @@ def test_math_becomes_images_after_the_first_paint(qtbot: QtBot, small_content: 
     qtbot.addWidget(second)
     second.open_study()
     assert "<img" in second.review.card_view.html("ko")
+
+
+def test_the_answers_formulas_are_drawn_while_the_question_is_read(qtbot: QtBot,
+                                                                   tmp_path: Path) -> None:
+    from card_files import write_card, write_deck
+
+    root = tmp_path / "content"
+    write_card(write_deck(root / "alpha", "alpha"), "01.md", "m1", body=(
+        '+++\nid = "m1"\n+++\n\n::: question.ko\n시그모이드의 도함수는?\n\n'
+        "::: answer.ko\n$\\sigma'(x) = \\sigma(x)(1 - \\sigma(x))$ 이고 최댓값은\n\n"
+        "$$\\max_x \\sigma'(x) = \\frac{1}{4}$$\n\n"
+        "::: question.en\nThe sigmoid's derivative?\n\n"
+        "::: answer.en\n$\\sigma'(x) = \\sigma(x)(1 - \\sigma(x))$, at most $1/4$.\n"))
+    application()
+    window = create_window(root, str(tmp_path / "d"))
+    qtbot.addWidget(window)
+    window.show()
+    window.open_study()
+    review, view = window.review, window.review.card_view
+    math_dir = tmp_path / "d" / "cache" / "math"
+    qtbot.waitUntil(lambda: len(list(math_dir.glob("*.png"))) >= 2,
+                    timeout=20000)
+    assert "<img" not in view.html("ko")  # the question alone is on screen
+    review.reveal()  # the answer appears with its formulas drawn, not as TeX for a moment
+    shown = view.html("ko")
+    assert shown.count("<img") >= 2 and "\\sigma" not in shown.split("<img")[0]
