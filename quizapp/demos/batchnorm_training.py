@@ -185,11 +185,12 @@ class BatchNormTraining(Demo):
 
         for ax in (loss_ax, acc_ax):  # the whole run; grows in jumps past it
             ax.set_xlim(0, self.steps * STEPS_PER_FRAME)
-        loss_y = FitLimits(loss_ax, "y", slack=0.3)
-        shown_alive = dict.fromkeys(NAMES, True)
+        loss_y = FitLimits(loss_ax, "y", slack=1.0)  # a diverging loss: few, wide jumps
         # the label of the chance level sits on the stalled loss curve and is drawn over it
+        # the loss legend too: an entry gains "(diverged)" when a net blows up, and drawn with
+        # the frame it changes without a full redraw
         changed = [*(artist for name in NAMES for artist in (raw[name], smooth[name], acc[name])),
-                   chance]
+                   chance, loss_legend]
 
         def update(frame: Frame) -> list[Artist] | None:
             high, low = np.log(10) * 1.3, np.log(10) / 1.3
@@ -208,9 +209,6 @@ class BatchNormTraining(Demo):
             for ax in (loss_ax, acc_ax):
                 grow_limit(ax, frame["step"])
             loss_y.show(max(low / 1.5, 1e-3), min(high * 1.5, 1e6))
-            if frame["alive"] != shown_alive:  # a legend entry changed: redraw everything
-                shown_alive.update(frame["alive"])
-                return None
             return changed
 
         return update
