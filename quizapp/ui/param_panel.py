@@ -111,6 +111,10 @@ class ParamPanel(QWidget):
         for choice in param.choices:
             combo.addItem(choice.label.get(lang), choice.value)
         combo.setCurrentIndex(max(0, combo.findData(value)))
+        # ... but the open list shows them whole, and so does the closed box's tooltip
+        combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
+        combo.setToolTip(combo.currentText())
         combo.currentIndexChanged.connect(
             lambda _i, n=name, c=combo: self.changed.emit(n, c.currentData()))
+        combo.currentTextChanged.connect(combo.setToolTip)
         return combo

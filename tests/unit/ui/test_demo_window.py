@@ -216,3 +216,24 @@ def test_a_paused_demo_shows_every_changing_text_as_it_is(qtbot: QtBot) -> None:
     texts = [a for a in window.painter.animated if type(a) is Text and a.get_text()]
     assert texts and not window.painter.texts.pending
     assert not any(text.stale for text in texts)  # each drawn as it is now
+
+
+def test_a_long_choice_is_elided_in_the_box_but_whole_in_its_list_and_tooltip(
+        qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QComboBox
+
+    from quizapp.demos import DEMOS
+
+    application()
+    window = DemoWindow(DEMOS["activations"], mode="ko")
+    qtbot.addWidget(window)
+    window.show()
+    combos = window.panel.findChildren(QComboBox)
+    longest = max(combos, key=lambda c: max(len(c.itemText(i)) for i in range(c.count())))
+    text = longest.currentText()  # elided in the box where the panel is narrow (a real screen)
+    assert longest.toolTip() == text
+    widest = max(longest.fontMetrics().horizontalAdvance(longest.itemText(i))
+                 for i in range(longest.count()))
+    assert longest.view().minimumWidth() >= widest
+    longest.setCurrentIndex((longest.currentIndex() + 1) % longest.count())
+    assert longest.toolTip() == longest.currentText() != text
