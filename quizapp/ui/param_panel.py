@@ -112,7 +112,9 @@ class ParamPanel(QWidget):
             combo.addItem(choice.label.get(lang), choice.value)
         combo.setCurrentIndex(max(0, combo.findData(value)))
         # ... but the open list shows them whole, and so does the closed box's tooltip
-        combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
+        metrics = combo.view().fontMetrics()
+        combo.view().setMinimumWidth(max(metrics.horizontalAdvance(combo.itemText(i))
+                                         for i in range(combo.count())) + 32)
         combo.setToolTip(combo.currentText())
         combo.currentIndexChanged.connect(
             lambda _i, n=name, c=combo: self.changed.emit(n, c.currentData()))
