@@ -34,6 +34,11 @@ def _set_frame(line: Any, metrics: Any, step: int) -> None:
     metrics.set_text(f"step {step}\nloss {1 / (step + 1):.4f}\naccuracy {step / 100:.1%}")
 
 
+def _shows_frame(canvas: DemoCanvas, step: int) -> bool:
+    """Whether the canvas shows frame ``step`` exactly as matplotlib alone draws it."""
+    return np.array_equal(np.asarray(canvas.buffer_rgba()), _reference(canvas.figure, step))
+
+
 def _reference(figure: Figure, step: int) -> np.ndarray:
     """The same frame drawn by matplotlib alone, at the same size."""
     other = Figure(figsize=figure.get_size_inches(), dpi=figure.dpi)
@@ -67,7 +72,7 @@ def test_a_changing_text_lags_while_live_and_is_exact_once_settled(
     assert not np.array_equal(shown, _reference(canvas.figure, 3))  # the numbers lag
     # no frame comes any more: the painter draws the held-back text by itself
     qtbot.waitUntil(lambda: not painter.texts.pending, timeout=2000)
-    assert np.array_equal(np.asarray(canvas.buffer_rgba()), _reference(canvas.figure, 3))
+    assert _shows_frame(canvas, 3)
 
 
 def test_a_paused_frame_is_never_held_back(
@@ -76,9 +81,7 @@ def test_a_paused_frame_is_never_held_back(
     for step in range(4):
         _set_frame(line, metrics, step)
         painter.paint([line, metrics], live=False)
-        assert not painter.texts.pending
-        assert np.array_equal(np.asarray(canvas.buffer_rgba()),
-                              _reference(canvas.figure, step))
+        assert not painter.texts.pending and _shows_frame(canvas, step)
     assert painter.texts.held_back == 0
 
 
@@ -89,8 +92,7 @@ def test_settle_draws_what_a_live_frame_held_back(
         _set_frame(line, metrics, step)
         painter.paint([line, metrics], live=True)
     painter.settle()  # what the window does when the run pauses or ends
-    assert not painter.texts.pending
-    assert np.array_equal(np.asarray(canvas.buffer_rgba()), _reference(canvas.figure, 2))
+    assert not painter.texts.pending and _shows_frame(canvas, 2)
 
 
 def _two_panels(figure: Figure) -> tuple[Any, Any, Any, Any]:
