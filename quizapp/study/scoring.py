@@ -19,7 +19,8 @@ Matching is made robust the way a reader is (the method was chosen with
 - a form of several words is found when all its content words (not "the", "of", ...) occur
   within a short window in any order, so "fit on training data only" is found in "only fit the
   scaler on the training data";
-- a Korean form of four syllables or more may differ by one syllable (a typo such as 조기종로).
+- a Korean form of four syllables or more may differ by one syllable (a typo such as 조기종로),
+  its last syllable only in one of its parts (so 필요 없 never matches 필요하다).
 """
 
 from __future__ import annotations
@@ -242,6 +243,22 @@ def _levenshtein(a: str, b: str) -> int:
 
 def _one_edit_prefix(text: str, compact: str) -> bool:
     """True when ``text`` starts with ``compact`` changed by one letter (substituted, dropped
-    or added)."""
-    return any(_levenshtein(text[:size], compact) <= 1
+    or added), its last letter kept or, for a Hangul syllable, mistyped in one of its three
+    parts (조기종로 for 조기종료). In Korean the last syllable of a phrase often carries its sense
+    (필요 없 / 필요하, 크 / 작, 켜 / 끄: two or three parts differ), and a form whose last
+    syllable may go would match anything that begins like it."""
+    return any(_same_or_mistyped(text[size - 1:size], compact[-1])
+               and _levenshtein(text[:size], compact) <= 1
                for size in (len(compact) - 1, len(compact), len(compact) + 1) if size > 0)
+
+
+def _same_or_mistyped(a: str, b: str) -> bool:
+    """``a == b``, or two Hangul syllables that differ in one of initial, vowel and final."""
+    if a == b:
+        return True
+    if not (len(a) == len(b) == 1 and "가" <= a <= "힣" and "가" <= b <= "힣"):
+        return False
+    x, y = ord(a) - 0xAC00, ord(b) - 0xAC00
+    parts_a = (x // 588, x // 28 % 21, x % 28)
+    parts_b = (y // 588, y // 28 % 21, y % 28)
+    return sum(p != q for p, q in zip(parts_a, parts_b, strict=True)) == 1

@@ -60,3 +60,22 @@ def test_look_alikes_are_not_concepts(answer: str) -> None:
 def test_an_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError, match="ko or en"):
         score_answer(DROPOUT, "fr", "x")
+
+
+SENSE_AT_THE_END = card(["조기종료", "레이블이 필요 없", "학습률이 너무 크"],
+                        ["early stopping", "no labels needed", "learning rate too large"])
+
+
+@pytest.mark.parametrize(("answer", "found"), [
+    ("조기종로를 씁니다", ["조기종료"]),  # a typo in the last syllable's vowel still counts
+    ("조기 종료하면 됩니다", ["조기종료"]),
+    ("이 방법은 레이블이 필요 없어요", ["레이블이 필요 없"]),
+    ("학습률이 너무 크면 발산해요", ["학습률이 너무 크"]),
+    # the last syllable carries the sense: the opposite must not count as the concept
+    ("이 방법은 레이블이 필요하다", []),
+    ("학습률이 너무 작으면 느려요", []),
+])
+def test_a_korean_forms_last_syllable_is_not_dropped_or_swapped(answer: str,
+                                                                found: list[str]) -> None:
+    result = score_answer(SENSE_AT_THE_END, "ko", answer)
+    assert [c.term for c in result.concepts if c.found] == found
