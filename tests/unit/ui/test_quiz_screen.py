@@ -250,7 +250,9 @@ def test_l_switches_the_quiz_screen_language(qtbot: QtBot, window: MainWindow) -
                                              Qt.KeyboardModifier.NoModifier, "ㅣ"))
     assert window.mode == "both" and screen.progress.text() == "1 / 1번 문제"
     qtbot.keyClick(screen, Qt.Key.Key_L)
-    qtbot.keyClick(screen, Qt.Key.Key_1)
+    assert screen.round is not None
+    wrong = 2 if screen.round.questions[0].correct_option == 0 else 1  # a miss: S is offered
+    qtbot.keyClick(screen, DIGITS[wrong])
     qtbot.keyClick(screen, Qt.Key.Key_Return)
     assert screen.hint.text().startswith("카드 링크: 읽기 · S: 틀린 카드를 복습으로")
     qtbot.keyClick(screen, Qt.Key.Key_L)
