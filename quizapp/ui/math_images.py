@@ -153,13 +153,20 @@ class MathImages:
 def _render_png(tex: str, size_pt: float, color: str = "#1f2328") -> tuple[bytes, float]:
     """``tex`` drawn by mathtext at ``size_pt`` and RENDER_DPI on a transparent background: the
     PNG and its depth (pixels below the baseline)."""
-    from matplotlib import mathtext, rc_context
+    from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
+    from matplotlib.mathtext import MathTextParser
 
+    # mathtext.math_to_image, with the transparent background (readable on light and dark
+    # themes) asked of savefig rather than set in rcParams by an rc_context: this runs on the
+    # warm-up thread too, and leaving an rc_context restores *every* rcParam, undoing the
+    # Korean font a demo window had set on the GUI thread meanwhile (its Hangul became boxes).
+    text, prop = f"${tex}$", FontProperties(size=size_pt)
+    width, height, depth_pt, _, _ = MathTextParser("path").parse(text, dpi=72, prop=prop)
+    figure = Figure(figsize=(width / 72.0, height / 72.0))
+    figure.text(0, depth_pt / height, text, fontproperties=prop, color=color)
     buffer = io.BytesIO()
-    with rc_context({"savefig.transparent": True}):  # readable on light and dark themes
-        depth_pt = mathtext.math_to_image(f"${tex}$", buffer, prop=FontProperties(size=size_pt),
-                                          dpi=RENDER_DPI, format="png", color=color)
+    figure.savefig(buffer, dpi=RENDER_DPI, format="png", transparent=True)
     return buffer.getvalue(), float(depth_pt) * RENDER_DPI / 72  # it measures depth in points
 
 

@@ -71,3 +71,27 @@ def test_inline_math_matches_the_texts_baseline_and_size(qtbot, tmp_path: Path, 
     assert max(y_rows) > text_baseline + 2  # the descender of y_i really goes below
     x_height = x_bottom - x_top + 1
     assert 0.8 <= x_height / (text_baseline - min(line_text) + 1) <= 1.3  # as tall as text x
+
+
+def test_drawing_a_formula_leaves_the_font_another_thread_set_meanwhile(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The math warm-up draws on a worker thread; a demo window may set the Korean font on the
+    # GUI thread at that moment. An rc_context around the drawing restored every rcParam on
+    # leaving it, undoing that font (the demo's Hangul became boxes): nothing may be restored.
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from quizapp.ui.math_images import _render_png
+
+    save = Figure.savefig
+
+    def savefig_while_the_gui_sets_a_font(self: Figure, *args: object, **kwargs: object) -> None:
+        matplotlib.rcParams["font.family"] = ["DejaVu Sans", "NanumGothic"]
+        save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", savefig_while_the_gui_sets_a_font)
+    with matplotlib.rc_context():  # (so this test leaves the rcParams as it found them)
+        matplotlib.rcParams["font.family"] = ["sans-serif"]
+        png, _depth = _render_png(r"\sigma(x)", 11.0)
+        assert png.startswith(b"\x89PNG")
+        assert matplotlib.rcParams["font.family"] == ["DejaVu Sans", "NanumGothic"]
