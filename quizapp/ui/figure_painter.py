@@ -203,8 +203,8 @@ class FigurePainter:
             if old is None or new is None or not ax.get_visible():
                 return False
             regions.append((ax, Bbox.union([old, new]).padded(2)))
-        others = [extent for key, extent in self._extents.items()
-                  if key not in {id(ax) for ax in moved}]
+        moved_ids = {id(ax) for ax in moved}
+        others = [extent for key, extent in self._extents.items() if key not in moved_ids]
         if any(region.overlaps(extent) for _, region in regions for extent in others):
             return False
         self.canvas.restore_region(self.background)
