@@ -17,13 +17,14 @@ import gc
 import os
 import re
 import stat
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from itertools import compress
 from operator import methodcaller
 from pathlib import Path, PureWindowsPath
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+import rtoml
 
 from quizapp import resources
 from quizapp.content.limits import (
@@ -41,7 +42,10 @@ SECTIONS = tuple(f"{part}.{lang}" for lang in LANGUAGES for part in ("question",
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 CARD_KEYS = {"id", "tags", "follow_ups", "sources", "demo", "quiz"}
 DECK_KEYS = {"id", "title", "order"}
-TOML_LINE_RE = re.compile(r"line (\d+)")
+#: Where rtoml puts the position in its messages: "... at line 3 column 7".
+TOML_WHERE_RE = re.compile(r"\s*at line (\d+) column (\d+)")
+#: Part of the parser digest (content/cache.py): another TOML reader may read a file otherwise.
+TOML_READER = f"rtoml {rtoml.__version__}"
 
 if TYPE_CHECKING:
     from quizapp.content.cache import ContentCache
@@ -440,48 +444,22 @@ def _parse_sections(lines: list[str], start: int) -> dict[str, str]:
     return {name: text.strip() for name, text in texts.items()}
 
 
-# The TOML most card front matter is: lines of ``key = "string"`` or ``key = ["a", "b"]``
-# (bare keys, strings without escapes or control characters, one line each). ``tomllib`` is
-# pure Python and takes ~0.1 ms for even that; ``_simple_toml`` reads exactly this subset, and
-# gives up (None) on anything else, which then goes to ``tomllib`` as before: so it only ever
-# returns what ``tomllib`` would (``tests/unit/content/test_simple_toml.py`` compares them).
-_BASIC_STRING = r'"[^"\\\x00-\x08\x0a-\x1f\x7f]*"'
-_SIMPLE_LINE = re.compile(
-    rf"[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*(?:({_BASIC_STRING})|(\[[ \t]*(?:{_BASIC_STRING}"
-    rf"(?:[ \t]*,[ \t]*{_BASIC_STRING})*(?:[ \t]*,)?)?[ \t]*\]))[ \t]*")
-_STRING_IN_ARRAY = re.compile(r'"([^"]*)"')
-
-
-def _simple_toml(text: str) -> dict[str, Any] | None:
-    """``text`` as ``tomllib.loads`` reads it, when it is in the simple subset (see above);
-    None otherwise."""
-    data: dict[str, Any] = {}
-    for line in text.split("\n"):
-        match = _SIMPLE_LINE.fullmatch(line)
-        if match is None:
-            if line.strip(" \t"):
-                return None
-            continue
-        key, string, array = match.groups()
-        if key in data:
-            return None  # a duplicate key: tomllib says so
-        data[key] = string[1:-1] if string is not None else _STRING_IN_ARRAY.findall(array)
-    return data
-
-
 def _parse_toml(text: str, first_line: int) -> dict[str, Any]:
-    simple = _simple_toml(text)
-    if simple is not None:
-        return simple
     try:
-        return tomllib.loads(text)
-    except RecursionError:
-        raise _FileError(first_line, "invalid TOML: nested too deeply") from None
-    except tomllib.TOMLDecodeError as err:
-        match = TOML_LINE_RE.search(str(err))
-        line = first_line + int(match.group(1)) - 1 if match else first_line
-        message = TOML_LINE_RE.sub("", str(err)).replace("(at , column", "(column").strip()
+        data: dict[str, Any] = rtoml.loads(text)
+    except rtoml.TomlParsingError as err:
+        message = str(err)
+        where = TOML_WHERE_RE.search(message)
+        line = first_line + int(where.group(1)) - 1 if where else first_line
+        message = TOML_WHERE_RE.sub("", message).strip()
+        if message.startswith("cannot recurse further"):
+            message = "nested too deeply"
+        elif where:
+            message = f"{message} (column {where.group(2)})"
         raise _FileError(line, f"invalid TOML: {message}") from None
+    except UnicodeEncodeError:  # a lone surrogate cannot come from a decoded file, but still
+        raise _FileError(first_line, "invalid TOML: text that is not Unicode") from None
+    return data
 
 
 def _reject_unknown_keys(data: dict[str, Any], allowed: set[str], lines: list[str],

@@ -30,10 +30,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import rtoml
 
 from quizapp.content import card_file_problem
 from quizapp.content.model import Card, Deck, Library, Text
@@ -368,7 +369,7 @@ def _deck_id_in(deck_file: Path) -> str | None:
     try:
         if deck_file.stat().st_size > 16 * 1024:
             return None
-        value = tomllib.loads(deck_file.read_text(encoding="utf-8")).get("id")
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        value = rtoml.loads(deck_file.read_text(encoding="utf-8")).get("id")
+    except (OSError, UnicodeError, rtoml.TomlParsingError):
         return None
     return value if isinstance(value, str) else None

@@ -7,10 +7,10 @@ for a shipped card); a refused card stays open with the message.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import replace
 from pathlib import Path
 
+import rtoml
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -235,8 +235,9 @@ def _parse_preset(text: str) -> dict[str, object]:
     if "\n" in text:
         raise CardEditError("demo preset: one line, like lr = 0.02, surface = \"ravine\"")
     try:
-        params = tomllib.loads(f"params = {{ {text} }}")["params"]
-    except (tomllib.TOMLDecodeError, KeyError) as err:
-        raise CardEditError(f"demo preset: not name = value pairs ({err})") from None
+        params = rtoml.loads(f"params = {{ {text} }}")["params"]  # the loader's TOML reader
+    except (rtoml.TomlParsingError, KeyError, UnicodeEncodeError) as err:
+        reason = str(err).split(" at line ")[0]  # its column counts the "params = {" we added
+        raise CardEditError(f"demo preset: not name = value pairs ({reason})") from None
     assert isinstance(params, dict)
     return params
