@@ -1,13 +1,20 @@
-"""The shipped MNIST digits for the demos: loaded once, 2x2-pooled on request, split by seed."""
+"""The shipped MNIST digits for the demos: 2x2-pooled on request, split by seed, the split kept.
+
+A split is made from the file's 8-bit pixels: the rows of each part are chosen from the labels
+alone, then only those rows are scaled to float32. So a process holds the split and nothing
+else (15.7 MB at 28x28), never the whole set in float32 beside it, even for a moment.
+"""
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from collections.abc import Callable
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 
-from quizapp.trainer import load_mnist_5k, train_test_split
+from quizapp.resources import mnist_5k_path
+from quizapp.trainer import train_test_split
 
 
 class Split(NamedTuple):
@@ -24,34 +31,46 @@ def _read_only(array: np.ndarray) -> np.ndarray:
     return array
 
 
-@cache
-def digit_images(size: int = 28) -> tuple[np.ndarray, np.ndarray]:
-    """All 5,000 digits, read-only: float32 pixels in [0, 1] shaped (N, 1, size, size), labels.
+def _shipped() -> tuple[np.ndarray, np.ndarray]:
+    """The 5,000 images as stored (uint8, (N, 28, 28)) and their int64 labels."""
+    with np.load(mnist_5k_path()) as data:
+        return data["images"], data["labels"].astype(np.int64)
+
+
+def _pixels(images: np.ndarray, size: int, flatten: bool) -> np.ndarray:
+    """``images`` (uint8) as ``load_mnist_5k`` scales them: float32 in [0, 1], (N, 1, 28, 28).
 
     ``size=14`` averages 2x2 pixel blocks: a cheap downsampling (196 inputs instead of 784)
-    while the task stays the real handwritten digits.
+    while the task stays the real handwritten digits. Every step is per image, so the pixels
+    of a row are the same whichever rows are converted with it.
     """
-    X, y = load_mnist_5k()
+    X = images.astype(np.float32).reshape(len(images), 1, 28, 28)
+    X /= 255.0
     if size == 14:
         X = X.reshape(len(X), 1, 14, 2, 14, 2).mean(axis=(3, 5))
     elif size != 28:
         raise ValueError(f"size must be 28 or 14, got {size}")
-    return _read_only(X), _read_only(y)
+    return X.reshape(len(X), -1) if flatten else X
+
+
+def _rows(labels: np.ndarray, n_test: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of the training and the held-out part (stratified by label, seeded)."""
+    train, test, _, _ = train_test_split(np.arange(len(labels)), labels,
+                                         test_size=n_test / len(labels), stratify=True, rng=seed)
+    return train, test
 
 
 @lru_cache(maxsize=4)
 def _split(n_test: int, seed: int, size: int, flatten: bool) -> Split:
-    X, y = digit_images(size)
-    if flatten:
-        X = X.reshape(len(X), -1)
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=n_test / len(X), stratify=True, rng=seed)
-    return Split(*(_read_only(np.ascontiguousarray(a)) for a in (X_train, y_train, X_test, y_test)))
+    images, labels = _shipped()
+    train, test = _rows(labels, n_test, seed)
+    return Split(*(_read_only(a) for a in (_pixels(images[train], size, flatten), labels[train],
+                                           _pixels(images[test], size, flatten), labels[test])))
 
 
 def split_digits(n_test: int, seed: int, *, size: int = 28, flatten: bool = False,
                  n_train: int | None = None) -> Split:
-    """A seeded, stratified split of ``digit_images(size)``: ``n_test`` held out, the rest to train.
+    """A seeded, stratified split of the 5,000 digits: ``n_test`` held out, the rest to train.
 
     ``flatten`` gives X as (N, size * size) rows; ``n_train`` keeps only the first ``n_train``
     training examples (the held-out part is the same whatever ``n_train`` is).
@@ -60,3 +79,13 @@ def split_digits(n_test: int, seed: int, *, size: int = 28, flatten: bool = Fals
     if n_train is None:
         return whole
     return whole._replace(X_train=whole.X_train[:n_train], y_train=whole.y_train[:n_train])
+
+
+def held_out_images(n_test: int, seed: int,
+                    picks: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """The held-out images of ``split_digits(n_test, seed)`` at the positions ``picks(y_test)``
+    chooses, without making or keeping the split in this process (a demo window shows a few
+    test tiles; its worker process holds the split)."""
+    images, labels = _shipped()
+    _, test = _rows(labels, n_test, seed)
+    return _pixels(images[test[picks(labels[test])]], 28, False)

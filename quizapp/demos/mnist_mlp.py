@@ -15,7 +15,7 @@ import numpy as np
 from quizapp.content.model import Text
 from quizapp.demos._networks import draw_order, steps_only
 from quizapp.demos.base import Choice, Demo, Frame, Param, Trace, Update, Values, finite, tr
-from quizapp.demos.digits import split_digits
+from quizapp.demos.digits import held_out_images, split_digits
 from quizapp.demos.plotting import BLUE, CRIMSON, GREEN, ORANGE, grow_limit
 from quizapp.trainer import (
     SGD,
@@ -181,9 +181,7 @@ class MnistMlp(Demo):
         conf_ax.set_title(tr(lang, "혼동 행렬 (테스트 1000장)", "Confusion matrix (1000 test)"),
                           fontsize=10)
 
-        _, _, X_test, y_test = split_digits(1000, 0)
-        picks = sample_indices(y_test)
-        tiles = X_test[picks, 0]
+        tiles = held_out_images(1000, 0, sample_indices)[:, 0]
         size = 30
         montage = np.ones((4 * size, 4 * size))
         for k, tile in enumerate(tiles):

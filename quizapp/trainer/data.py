@@ -119,7 +119,9 @@ class DataLoader:
 
     ``for xb, yb in loader`` is one epoch. Defaults are PyTorch's (``batch_size=1``,
     ``shuffle=False``, ``drop_last=False``); takes arrays rather than a Dataset. With shuffling,
-    each epoch permutes the data once and then yields contiguous slices (views).
+    each epoch draws one permutation and each batch gathers its rows: a copy of the batch, never
+    of the whole data set (permuting all of it each epoch held a second copy of the digits,
+    12.5 MB, for no gain in speed). Without, batches are slices (views).
     ``transform`` (e.g. ``RandomTranslate``) is applied to every X batch, for augmentation.
     """
 
@@ -152,13 +154,15 @@ class DataLoader:
 
     def __iter__(self) -> Iterator[tuple[Array, Array]]:
         X, y = self.X, self.y
-        if self.shuffle:
-            perm = self.rng.permutation(len(X))
-            X, y = X[perm], y[perm]
+        order = self.rng.permutation(len(X)) if self.shuffle else None
         for b in range(len(self)):
             sl = slice(b * self.batch_size, (b + 1) * self.batch_size)
-            xb = X[sl]
-            yield (xb if self.transform is None else self.transform(xb)), y[sl]
+            if order is None:
+                xb, yb = X[sl], y[sl]
+            else:
+                rows = order[sl]
+                xb, yb = X[rows], y[rows]
+            yield (xb if self.transform is None else self.transform(xb)), yb
 
 
 class StandardScaler:
@@ -367,6 +371,7 @@ def load_mnist_5k(
     with np.load(path or mnist_5k_path()) as data:
         images = data["images"]
         labels = data["labels"]
-    X = images.astype(dtype) / 255.0
+    X = images.astype(dtype)
+    X /= 255.0  # in place: no second copy of the pixels at the peak
     X = X.reshape(len(X), -1) if flatten else X.reshape(len(X), 1, 28, 28)
     return X, labels.astype(np.int64)

@@ -68,6 +68,20 @@ def test_data_loader_covers_every_sample_once_per_epoch_and_reshuffles() -> None
     np.testing.assert_array_equal(first_x[:, 0], [0, 1, 2])
 
 
+def test_shuffled_batches_follow_one_permutation_per_epoch_and_keep_x_and_y_paired() -> None:
+    X = np.arange(20, dtype=np.float32).reshape(10, 2)
+    y = np.arange(10) * 7
+    loader = DataLoader(X, y, batch_size=3, shuffle=True, rng=5)
+    expected = np.random.default_rng(5)
+    for _ in range(2):  # each epoch: the next permutation of the same generator, in order
+        order = expected.permutation(10)
+        batches = list(loader)
+        np.testing.assert_array_equal(np.concatenate([yb for _, yb in batches]), order * 7)
+        for xb, yb in batches:
+            np.testing.assert_array_equal(xb, X[yb // 7])
+            assert not np.shares_memory(xb, X)  # a gathered copy: writing it never alters X
+
+
 def test_standard_scaler_fits_on_train_only() -> None:
     train = np.array([[1.0, 5.0], [3.0, 5.0]])
     scaler = StandardScaler().fit(train)
