@@ -9,11 +9,16 @@ if __name__ == "__main__":
 
     if getattr(sys, "frozen", False):
         # A frozen bundle starts the demos' worker processes by running itself: this makes
-        # such a start run the worker (quizapp.demos.live) instead of the app. Elsewhere it is
-        # a no-op, and importing multiprocessing would cost the first card ~14 ms.
+        # such a start run the worker (quizapp.demos.live) instead of the app. In a checkout
+        # the worker is started with ``python -c`` (and freeze_support is a no-op that would
+        # cost the first card ~14 ms to import).
+        if sys.argv[1:2] == ["--demo-worker"]:  # POSIX: live.WORKER_ARGUMENT, then an fd
+            from quizapp.demos.live import worker_main
+
+            raise SystemExit(worker_main(int(sys.argv[2])))
         import multiprocessing
 
-        multiprocessing.freeze_support()
+        multiprocessing.freeze_support()  # Windows: multiprocessing's spawn
 
     from quizapp.cli import main
 

@@ -31,7 +31,13 @@ reset or a parameter change) are dropped.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
+import signal
+import socket
+import subprocess
+import sys
 import time
 import traceback
 from collections import deque
@@ -182,16 +188,88 @@ class LocalFrames:
         return False
 
 
+#: The arguments that make the app's executable run a demo worker instead of the app
+#: (``main.py`` checks for them first): ``--demo-worker FD``.
+WORKER_ARGUMENT = "--demo-worker"
+
+
+def worker_main(fd: int) -> int:
+    """A worker process started by ``Worker`` on POSIX: ``fd`` is its end of a socket pair.
+    The first message is the window's ``sys.path`` (so the demo classes it sends can be
+    unpickled, as multiprocessing's spawn does); then ``serve`` until told to quit or the
+    window's end closes (the window's process exited, or died)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the terminal is the window's
+    conn = Connection(fd)
+    try:
+        sys.path[:] = conn.recv()
+    except (EOFError, OSError):
+        return 0
+    serve(conn)
+    return 0
+
+
+class _ChildProcess:
+    """A ``subprocess.Popen`` seen through the part of ``multiprocessing.Process`` that
+    ``Worker`` and its tests use."""
+
+    def __init__(self, popen: subprocess.Popen[bytes]) -> None:
+        self.popen = popen
+        self.pid = popen.pid
+
+    def is_alive(self) -> bool:
+        return self.popen.poll() is None
+
+    @property
+    def exitcode(self) -> int | None:
+        """None while it runs; its exit status once ended and reaped (-N: killed by signal N)."""
+        return self.popen.poll()
+
+    def join(self, timeout: float | None = None) -> None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.popen.wait(timeout)
+
+    def terminate(self) -> None:
+        self.popen.terminate()
+
+    def kill(self) -> None:
+        self.popen.kill()
+
+
+def _start_child() -> tuple[Connection, _ChildProcess]:
+    """Start a worker on POSIX: this executable (``python -c`` in a checkout, the bundle's own
+    executable when frozen) with one end of a socket pair. Not ``multiprocessing``'s spawn:
+    it also starts a resource tracker, a third Python process (13 MB) that the demos, with
+    no shared memory or semaphores, never use."""
+    ours, theirs = socket.socketpair()
+    fd = theirs.fileno()
+    if getattr(sys, "frozen", False):
+        command = [sys.executable, WORKER_ARGUMENT, str(fd)]
+    else:
+        command = [sys.executable, "-c", "import sys; from quizapp.demos.live import "
+                   "worker_main; sys.exit(worker_main(int(sys.argv[1])))", str(fd)]
+    try:
+        popen = subprocess.Popen(command, pass_fds=(fd,), stdin=subprocess.DEVNULL)
+    finally:
+        theirs.close()
+    conn = Connection(ours.detach())
+    conn.send(list(sys.path))
+    return conn, _ChildProcess(popen)
+
+
 class Worker:
     """A worker process that runs one demo run at a time for one window."""
 
     def __init__(self) -> None:
-        context = multiprocessing.get_context("spawn")  # forking a process with Qt is not safe
-        self.conn, child = context.Pipe(duplex=True)
-        self.process: BaseProcess = context.Process(target=serve, args=(child,), daemon=True,
-                                                    name="quizapp-demo-worker")
-        self.process.start()
-        child.close()
+        self.process: BaseProcess | _ChildProcess
+        if os.name == "posix":
+            self.conn, self.process = _start_child()
+        else:  # Windows: spawn starts no resource tracker there
+            context = multiprocessing.get_context("spawn")  # forking a process with Qt is unsafe
+            self.conn, child = context.Pipe(duplex=True)
+            self.process = context.Process(target=serve, args=(child,), daemon=True,
+                                           name="quizapp-demo-worker")
+            self.process.start()
+            child.close()
         self.generation = 0
         self.broken = False
 

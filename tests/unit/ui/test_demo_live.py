@@ -96,6 +96,26 @@ def worker() -> Iterator[Worker]:
     assert not started.process.is_alive()
 
 
+def _children() -> set[int]:
+    return {int(pid) for task in Path("/proc/self/task").iterdir()
+            for pid in (task / "children").read_text().split()}
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_a_worker_is_one_process_and_ends_when_the_window_process_lets_go() -> None:
+    before = _children()
+    started = Worker()
+    try:
+        # one process beside the window: no resource tracker (a third Python, 13 MB)
+        assert _children() - before == {started.process.pid}
+    finally:
+        started.conn.close()  # as when the window's process dies: the worker sees the end
+    deadline = time.monotonic() + 10
+    while started.process.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert started.process.exitcode == 0
+
+
 # -- the run, without a window --------------------------------------------------------------
 
 @pytest.mark.parametrize("demo_id, limit", [("optimizer-race", 30), ("batchnorm-training", 12),
