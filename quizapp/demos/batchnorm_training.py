@@ -30,6 +30,7 @@ from quizapp.trainer import (
     StepMetrics,
     evaluate,
     fit,
+    no_grad,
 )
 
 if TYPE_CHECKING:
@@ -48,10 +49,11 @@ def dead_fractions(net: Sequential, X: np.ndarray) -> np.ndarray:
     was_training = net.training
     net.eval()
     out, h = [], X
-    for layer in net:
-        h = layer(h)
-        if isinstance(layer, ReLU):
-            out.append(float(np.mean(np.all(h <= 0, axis=0))))
+    with no_grad():
+        for layer in net:
+            h = layer(h)
+            if isinstance(layer, ReLU):
+                out.append(float(np.mean(np.all(h <= 0, axis=0))))
     net.train(was_training)
     return np.array(out)
 

@@ -28,6 +28,7 @@ from quizapp.trainer import (
     Tanh,
     evaluate,
     fit,
+    no_grad,
 )
 
 if TYPE_CHECKING:
@@ -123,7 +124,8 @@ class EarlyStoppingDemo(Demo):
             fits = {}
             for name in RUNS:
                 nets[name].eval()
-                fits[name] = nets[name](grid)[:, 0]
+                with no_grad():
+                    fits[name] = nets[name](grid)[:, 0]
                 nets[name].train()
             yield {
                 "t": epoch,

@@ -40,6 +40,7 @@ from .data import (
     train_test_split,
     train_val_test_split,
 )
+from .grad_mode import is_grad_enabled, no_grad
 from .gradcheck import gradcheck, gradcheck_loss, numerical_gradient, rel_error
 from .layers import BatchNorm1d, Dropout, Embedding, Flatten, LayerNorm, Linear
 from .linear_models import (
@@ -150,6 +151,7 @@ __all__ = [
     "gradcheck",
     "gradcheck_loss",
     "init",
+    "is_grad_enabled",
     "load_mnist_5k",
     "log_softmax",
     "make_blobs",
@@ -157,6 +159,7 @@ __all__ = [
     "make_correlated_regression",
     "make_moons",
     "make_spirals",
+    "no_grad",
     "numerical_gradient",
     "precision_recall_curve",
     "regularization_path",

@@ -1,4 +1,5 @@
-"""Element-wise activations. Each caches what its derivative needs during ``forward``.
+"""Element-wise activations. Each caches its derivative during ``forward`` (not under
+``no_grad()``).
 
 All keep the input dtype: constants are Python floats, which NumPy treats as "weak" scalars,
 so a float32 input stays float32.
@@ -13,6 +14,7 @@ import numpy as np
 
 from ._special import erf
 from ._types import Array
+from .grad_mode import NOTHING_SAVED, is_grad_enabled
 from .module import Module
 
 
@@ -36,7 +38,7 @@ class _Elementwise(Module):
 
     def backward(self, grad_out: Array) -> Array:
         if self._dydx is None:
-            raise RuntimeError("backward called before forward")
+            raise RuntimeError(NOTHING_SAVED)
         return grad_out * self._dydx
 
 
@@ -44,7 +46,8 @@ class ReLU(_Elementwise):
     """ReLU(x) = max(0, x); derivative 1 for x > 0, else 0 (0 at x = 0, as PyTorch)."""
 
     def forward(self, x: Array) -> Array:
-        self._dydx = x > 0  # a boolean mask; grad_out * mask keeps grad_out's dtype
+        # a boolean mask; grad_out * mask keeps grad_out's dtype
+        self._dydx = x > 0 if is_grad_enabled() else None
         return np.maximum(x, 0)
 
 
@@ -56,8 +59,9 @@ class LeakyReLU(_Elementwise):
         self.negative_slope = negative_slope
 
     def forward(self, x: Array) -> Array:
-        self._dydx = np.where(x > 0, 1.0, self.negative_slope).astype(x.dtype)
-        return x * self._dydx
+        slope: Array = np.where(x > 0, 1.0, self.negative_slope).astype(x.dtype)
+        self._dydx = slope if is_grad_enabled() else None
+        return x * slope
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}"
@@ -68,7 +72,7 @@ class Sigmoid(_Elementwise):
 
     def forward(self, x: Array) -> Array:
         s = sigmoid(x)
-        self._dydx = s * (1.0 - s)
+        self._dydx = s * (1.0 - s) if is_grad_enabled() else None
         return s
 
 
@@ -77,7 +81,7 @@ class Tanh(_Elementwise):
 
     def forward(self, x: Array) -> Array:
         t = np.tanh(x)
-        self._dydx = 1.0 - t * t
+        self._dydx = 1.0 - t * t if is_grad_enabled() else None
         return t
 
 
@@ -86,7 +90,7 @@ class SiLU(_Elementwise):
 
     def forward(self, x: Array) -> Array:
         s = sigmoid(x)
-        self._dydx = s * (1.0 + x * (1.0 - s))
+        self._dydx = s * (1.0 + x * (1.0 - s)) if is_grad_enabled() else None
         return x * s
 
 
@@ -98,7 +102,7 @@ class Mish(_Elementwise):
 
     def forward(self, x: Array) -> Array:
         t = np.tanh(softplus(x))
-        self._dydx = t + x * (1.0 - t * t) * sigmoid(x)
+        self._dydx = t + x * (1.0 - t * t) * sigmoid(x) if is_grad_enabled() else None
         return x * t
 
 
@@ -126,11 +130,15 @@ class GELU(_Elementwise):
         if self.approximate == "tanh":
             u = _SQRT_2_OVER_PI * (x + 0.044715 * x**3)
             t = np.tanh(u)
-            du = _SQRT_2_OVER_PI * (1.0 + 3.0 * 0.044715 * x * x)
-            self._dydx = 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du
+            if is_grad_enabled():
+                du = _SQRT_2_OVER_PI * (1.0 + 3.0 * 0.044715 * x * x)
+                self._dydx = 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du
+            else:
+                self._dydx = None
             return 0.5 * x * (1.0 + t)
         cdf = 0.5 * (1.0 + erf(x * _SQRT_HALF))
-        self._dydx = cdf + x * _INV_SQRT_2PI * np.exp(-0.5 * x * x)
+        self._dydx = (cdf + x * _INV_SQRT_2PI * np.exp(-0.5 * x * x) if is_grad_enabled()
+                      else None)
         return x * cdf
 
     def extra_repr(self) -> str:

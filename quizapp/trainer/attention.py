@@ -24,6 +24,7 @@ import numpy as np
 
 from . import init
 from ._types import Array, RNGLike, as_generator
+from .grad_mode import NOTHING_SAVED, is_grad_enabled
 from .layers import Linear
 from .losses import softmax
 from .module import Module
@@ -233,7 +234,7 @@ class MultiheadAttention(Module):
             p_used = p * drop
         heads = p_used @ v  # (N, h, L, d)
         out = self.out_proj.forward(self._merge_heads(heads))
-        self._cache = {
+        self._cache = None if not is_grad_enabled() else {
             "inputs": (q_in, k_in, v_in),
             "qkv": (q_scaled, k, v),
             "p": p,
@@ -277,7 +278,7 @@ class MultiheadAttention(Module):
     ) -> tuple[Array, Array, Array]:
         """Given dL/d attn_output (and dL/d attn_weights): (dL/dquery, dL/dkey, dL/dvalue)."""
         if self._cache is None:
-            raise RuntimeError("backward called before forward")
+            raise RuntimeError(NOTHING_SAVED)
         c = self._cache
         batched: bool = c["batched"]
         q_scaled, k, v = c["qkv"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._types import Array, RNGLike, as_generator
+from .grad_mode import NOTHING_SAVED, is_grad_enabled
 from .layers import reset_affine_parameters
 from .module import Module
 from .parameter import Parameter
@@ -107,7 +108,7 @@ class Conv2d(Module):
         cols = _im2col(_pad(x, self.padding), self.kernel_size, self.stride)
         n, h_out, w_out = cols.shape[3:]
         cols = cols.reshape(-1, n * h_out * w_out)  # (C*kh*kw, N*H_out*W_out), no copy
-        self._cache = (cols, x.shape)
+        self._cache = (cols, x.shape) if is_grad_enabled() else None
         out = self.weight.data.reshape(self.out_channels, -1) @ cols
         if self.bias is not None:
             out += self.bias.data[:, None]
@@ -115,7 +116,7 @@ class Conv2d(Module):
 
     def backward(self, grad_out: Array) -> Array:
         if self._cache is None:
-            raise RuntimeError("backward called before forward")
+            raise RuntimeError(NOTHING_SAVED)
         cols, x_shape = self._cache
         n, _, h_out, w_out = grad_out.shape
         g = grad_out.transpose(1, 0, 2, 3).reshape(self.out_channels, -1)  # (C_out, N*H*W)
@@ -172,12 +173,12 @@ class MaxPool2d(Module):
         best = _offset(xp, 0, 0, out, stride).copy()
         for k in range(1, kh * kw):
             np.maximum(best, _offset(xp, k // kw, k % kw, out, stride), out=best)
-        self._cache = (xp, best)
+        self._cache = (xp, best) if is_grad_enabled() else None
         return best
 
     def backward(self, grad_out: Array) -> Array:
         if self._cache is None:
-            raise RuntimeError("backward called before forward")
+            raise RuntimeError(NOTHING_SAVED)
         xp, best = self._cache
         (kh, kw), stride = self.kernel_size, self.stride
         dxp = np.zeros(xp.shape, dtype=grad_out.dtype)

@@ -8,6 +8,7 @@ import numpy as np
 
 from . import init
 from ._types import Array, RNGLike, as_generator
+from .grad_mode import NOTHING_SAVED, is_grad_enabled
 from .module import Module
 from .parameter import Parameter
 
@@ -47,7 +48,7 @@ class Linear(Module):
         self._x: Array | None = None
 
     def forward(self, x: Array) -> Array:
-        self._x = x
+        self._x = x if is_grad_enabled() else None
         out = x @ self.weight.data.T
         if self.bias is not None:
             out += self.bias.data
@@ -56,7 +57,7 @@ class Linear(Module):
     def backward(self, grad_out: Array) -> Array:
         x = self._x
         if x is None:
-            raise RuntimeError("backward called before forward")
+            raise RuntimeError(NOTHING_SAVED)
         g2 = grad_out.reshape(-1, self.out_features)
         x2 = x.reshape(-1, self.in_features)
         self.weight.accumulate(np.matmul, g2.T, x2)
@@ -107,21 +108,26 @@ class Dropout(Module):
             raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
         self.p = p
         self.rng = as_generator(rng)
-        self._mask: Array | None = None
+        self._mask: Array | None = None  # None: the identity (evaluation mode, or p = 0)
+        self._saved = False  # whether the last forward saved its mask for backward
 
     def forward(self, x: Array) -> Array:
+        self._saved = is_grad_enabled()
         if not self.training or self.p == 0.0:
             self._mask = None
             return x
         if self.p == 1.0:
-            self._mask = np.zeros_like(x)
+            mask = np.zeros_like(x)
         else:
             dtype = x.dtype if x.dtype in (np.float32, np.float64) else np.float64
             keep = self.rng.random(x.shape, dtype=dtype) >= self.p
-            self._mask = keep.astype(x.dtype) * (1.0 / (1.0 - self.p))
-        return x * self._mask
+            mask = keep.astype(x.dtype) * (1.0 / (1.0 - self.p))
+        self._mask = mask if self._saved else None
+        return x * mask
 
     def backward(self, grad_out: Array) -> Array:
+        if not self._saved:
+            raise RuntimeError(NOTHING_SAVED)
         return grad_out if self._mask is None else grad_out * self._mask
 
     def extra_repr(self) -> str:
@@ -212,7 +218,7 @@ class BatchNorm1d(Module):
         x_hat: Array = (x - mean.reshape(bshape).astype(x.dtype, copy=False)) * inv_std.reshape(
             bshape
         )
-        self._cache = (x_hat, inv_std, axes, use_batch_stats)
+        self._cache = (x_hat, inv_std, axes, use_batch_stats) if is_grad_enabled() else None
         if self.weight is None or self.bias is None:
             return x_hat
         return x_hat * self.weight.data.reshape(bshape) + self.bias.data.reshape(bshape)
@@ -231,7 +237,7 @@ class BatchNorm1d(Module):
 
     def backward(self, grad_out: Array) -> Array:
         if self._cache is None:
-            raise RuntimeError("backward called before forward")
+            raise RuntimeError(NOTHING_SAVED)
         x_hat, inv_std, axes, batch_stats = self._cache
         bshape = [1] * x_hat.ndim
         bshape[1] = x_hat.shape[1]
@@ -305,7 +311,7 @@ class LayerNorm(Module):
         var = x.var(axis=axes, keepdims=True)  # biased: divide by m
         inv_std: Array = 1.0 / np.sqrt(var + self.eps)
         x_hat: Array = (x - mean) * inv_std
-        self._cache = (x_hat, inv_std)
+        self._cache = (x_hat, inv_std) if is_grad_enabled() else None
         if self.weight is None:
             return x_hat
         out: Array = x_hat * self.weight.data
@@ -315,7 +321,7 @@ class LayerNorm(Module):
 
     def backward(self, grad_out: Array) -> Array:
         if self._cache is None:
-            raise RuntimeError("backward called before forward")
+            raise RuntimeError(NOTHING_SAVED)
         x_hat, inv_std = self._cache
         axes = tuple(range(x_hat.ndim - len(self.normalized_shape), x_hat.ndim))
         leading = tuple(range(x_hat.ndim - len(self.normalized_shape)))
@@ -376,14 +382,14 @@ class Embedding(Module):
             raise TypeError(f"Embedding indices must be integers, got {indices.dtype}")
         if indices.size and (indices.min() < 0 or indices.max() >= self.num_embeddings):
             raise IndexError("index out of range in self")
-        self._indices = indices
+        self._indices = indices if is_grad_enabled() else None
         out: Array = self.weight.data[indices]
         return out
 
     # Indices get no gradient, so this returns None where Module.backward returns an array.
     def backward(self, grad_out: Array) -> None:  # type: ignore[override]
         if self._indices is None:
-            raise RuntimeError("backward called before forward")
+            raise RuntimeError(NOTHING_SAVED)
         rows = self._indices.reshape(-1)
         grads = grad_out.reshape(-1, self.embedding_dim)
         if self.padding_idx is not None:

@@ -11,6 +11,7 @@ import numpy.typing as npt
 
 from ._types import Array
 from .activations import sigmoid
+from .grad_mode import NOTHING_SAVED, is_grad_enabled
 
 Reduction = Literal["mean", "sum"]
 
@@ -57,12 +58,15 @@ class Loss:
 
     def _reduce(self, per_item: Array, grad: Array, count: int) -> float:
         """Reduce per-item losses; scale and store the matching gradient."""
-        if self.reduction == "mean":
+        if not is_grad_enabled():
+            self._grad = None
+        elif self.reduction == "mean":
             grad *= 1.0 / count
             self._grad = grad
-            return float(per_item.sum()) / count
-        self._grad = grad
-        return float(per_item.sum())
+        else:
+            self._grad = grad
+        total = float(per_item.sum())
+        return total / count if self.reduction == "mean" else total
 
     def forward(self, pred: Array, target: npt.ArrayLike) -> float:
         """Compute the loss and cache its gradient with respect to ``pred``."""
@@ -74,7 +78,7 @@ class Loss:
     def backward(self) -> Array:
         """d loss / d pred for the last call, with the dtype and shape of ``pred``."""
         if self._grad is None:
-            raise RuntimeError("backward called before the loss was computed")
+            raise RuntimeError(NOTHING_SAVED)
         return self._grad
 
     def __repr__(self) -> str:

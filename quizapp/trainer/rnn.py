@@ -37,6 +37,7 @@ import numpy as np
 from . import init
 from ._types import Array, RNGLike, as_generator
 from .activations import sigmoid
+from .grad_mode import NOTHING_SAVED, is_grad_enabled
 from .module import Module
 from .parameter import Parameter
 
@@ -268,7 +269,7 @@ class RNNBase(Module):
                 layer_out = layer_out * mask
             masks.append(mask)
             layer_in = layer_out
-        self._cache = (scans, masks, batched)
+        self._cache = (scans, masks, batched) if is_grad_enabled() else None
         h_n = tuple(np.stack([f[k] for f in finals]) for k in range(self._num_states))
         output = layer_in
         if not batched:
@@ -280,7 +281,7 @@ class RNNBase(Module):
     ) -> tuple[Array, State]:
         """BPTT over the whole sequence and stack: (dL/d input, dL/d initial states)."""
         if self._cache is None:
-            raise RuntimeError("backward called before forward")
+            raise RuntimeError(NOTHING_SAVED)
         scans, masks, batched = self._cache
         if not batched:
             d_out = grad_output[:, None, :]

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._types import Array
+from .grad_mode import no_grad
 from .losses import BCEWithLogitsLoss, CrossEntropyLoss, Loss
 from .lr_scheduler import LRScheduler
 from .module import Module
@@ -92,17 +93,19 @@ def clip_grad_norm_(params: Iterable[Parameter], max_norm: float, eps: float = 1
 def evaluate(
     model: Module, loss_fn: Loss, X: Array, y: Array, batch_size: int = 1024
 ) -> tuple[float, float | None]:
-    """Mean loss and accuracy over (X, y) in evaluation mode; the previous mode is restored."""
+    """Mean loss and accuracy over (X, y) in evaluation mode and under ``no_grad()`` (the
+    layers keep no activations of X); the previous mode is restored."""
     was_training = model.training
     model.eval()
     total_loss, correct, n = 0.0, 0.0, len(X)
     try:
-        for start in range(0, n, batch_size):
-            xb, yb = X[start : start + batch_size], y[start : start + batch_size]
-            pred = model(xb)
-            total_loss += _batch_total(loss_fn, loss_fn(pred, yb), len(xb))
-            acc = accuracy(loss_fn, pred, yb)
-            correct += 0.0 if acc is None else acc * len(xb)
+        with no_grad():
+            for start in range(0, n, batch_size):
+                xb, yb = X[start : start + batch_size], y[start : start + batch_size]
+                pred = model(xb)
+                total_loss += _batch_total(loss_fn, loss_fn(pred, yb), len(xb))
+                acc = accuracy(loss_fn, pred, yb)
+                correct += 0.0 if acc is None else acc * len(xb)
     finally:
         model.train(was_training)
     return total_loss / n, (correct / n if _has_accuracy(loss_fn) else None)
