@@ -27,15 +27,6 @@ from PySide6.QtWidgets import (
 from quizapp.content import Card, Library, check_demo_links, load_library
 from quizapp.errors import UserError
 from quizapp.store import ProgressStore, StoreWriteError
-from quizapp.store.backups import (
-    backup_due,
-    backup_folder,
-    create_backup,
-    list_backups,
-    prune,
-    restore,
-)
-from quizapp.store.rehearsals import RehearsalLog
 from quizapp.study import (
     StudySession,
     StudySettings,
@@ -48,30 +39,26 @@ from quizapp.study import (
 )
 from quizapp.study.clock import DayClock
 from quizapp.study.custom import CustomSession, CustomStudy
-from quizapp.study.interview import Interview, InterviewConfig
 from quizapp.study.limits import add_new_today
-from quizapp.study.quiz import QuizConfig, QuizRound
 from quizapp.ui.card_view import ZOOM_STEPS
 from quizapp.ui.content_watcher import ContentWatcher
 from quizapp.ui.errors import user_message
-from quizapp.ui.file_transfer import FileTransfer
 from quizapp.ui.help_dialogs import about_html, shortcuts_html, show_and_focus, show_text_dialog
 from quizapp.ui.home_screen import HomeScreen
-from quizapp.ui.interview_screen import (
-    InterviewScreen,
-    InterviewSetupDialog,
-    PastInterviewsDialog,
-)
 from quizapp.ui.math_images import MathImages
 from quizapp.ui.menu_bar import MenuBar
-from quizapp.ui.quiz_screen import QuizScreen, QuizSetupDialog
 from quizapp.ui.review_screen import ReviewScreen
 from quizapp.ui.shortcuts import letter_shortcuts
 from quizapp.ui.strings import LANGUAGE_MODES, next_mode, tr
 from quizapp.ui.theme import THEMES, apply_theme, colors
 
 if TYPE_CHECKING:
+    from quizapp.study.interview import InterviewConfig
+    from quizapp.study.quiz import QuizConfig
     from quizapp.ui.browser_screen import BrowserWindow
+    from quizapp.ui.file_transfer import FileTransfer
+    from quizapp.ui.interview_screen import InterviewScreen
+    from quizapp.ui.quiz_screen import QuizScreen
 
 LANGUAGE_SETTING = "ui_language"
 THEME_SETTING = "theme"
@@ -100,13 +87,16 @@ class MainWindow(QMainWindow):
         zoom = store.get_setting(ZOOM_SETTING, 1.0)
         self.zoom = zoom if zoom in ZOOM_STEPS else 1.0
 
-        math_images = MathImages(cache_dir / "math")
+        self.math_images = MathImages(cache_dir / "math")
         self.home = HomeScreen()
-        self.review = ReviewScreen(math_images)
-        self.quiz = QuizScreen(math_images)
-        self.interview = InterviewScreen(math_images)
+        self.review = ReviewScreen(self.math_images)
+        # The quiz and interview screens (and their modules) are made when first used: the
+        # first card does not wait for them.
+        self._quiz: QuizScreen | None = None
+        self._interview: InterviewScreen | None = None
+        self._transfer: FileTransfer | None = None
         self.stack = QStackedWidget()
-        for screen in (self.home, self.review, self.quiz, self.interview):
+        for screen in (self.home, self.review):
             self.stack.addWidget(screen)
         # One place where problems the user must act on are shown (a full disk, a read-only
         # file): in words, until the next write succeeds.
@@ -129,11 +119,6 @@ class MainWindow(QMainWindow):
         self.review.custom_requested.connect(self.open_custom_study)
         self.home.quiz_requested.connect(self.open_quiz_setup)
         self.home.interview_requested.connect(self.open_interview_setup)
-        for rehearsal in (self.quiz, self.interview):
-            rehearsal.back_requested.connect(self.show_home)
-            rehearsal.problem.connect(self.show_problem)
-        self.quiz.again_requested.connect(self.open_quiz_setup)
-        self.interview.again_requested.connect(self.open_interview_setup)
         self.rehearsal_dialog: QDialog | None = None  # a quiz or interview setup, past interviews
         self.review.cards_changed.connect(self._refresh_browser)
         self.demo_windows: list[QWidget] = []
@@ -145,7 +130,6 @@ class MainWindow(QMainWindow):
         self.watcher: ContentWatcher | None = None
         self._watch_content()
 
-        self.transfer = FileTransfer(self)
         self.menus = MenuBar(self)
         self._build_menus()
         shortcuts = letter_shortcuts()
@@ -159,7 +143,7 @@ class MainWindow(QMainWindow):
         style_hints.colorSchemeChanged.connect(lambda *_: self._follow_system_theme())
 
         self._apply_zoom()
-        self._apply_theme()
+        self._apply_theme(app_too=False)  # applied to the application above
         self._apply_mode()
         self._restore_geometry()
         self.show_home()
@@ -179,10 +163,10 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         add, menus = self.menus.add, self.menus
-        add("menu_file", "file_import", self.transfer.choose_import,
+        add("menu_file", "file_import", lambda: self.transfer.choose_import(),
             keys=("Ctrl+Shift+I",))  # as in Anki; Ctrl+O is the quiz's "I said it"
-        add("menu_file", "export_apkg", self.transfer.choose_export_apkg)
-        add("menu_file", "export_reviews", self.transfer.choose_export_reviews)
+        add("menu_file", "export_apkg", lambda: self.transfer.choose_export_apkg())
+        add("menu_file", "export_reviews", lambda: self.transfer.choose_export_reviews())
         menus.separator("menu_file")
         add("menu_file", "backup_now", self.backup_now)
         add("menu_file", "restore_backup", self.choose_backup)
@@ -222,6 +206,51 @@ class MainWindow(QMainWindow):
 
     # -- screens ----------------------------------------------------------------------------
 
+    @property
+    def quiz(self) -> QuizScreen:
+        """The quiz screen (made the first time it is needed)."""
+        if self._quiz is None:
+            from quizapp.ui.quiz_screen import QuizScreen
+
+            self._quiz = QuizScreen(self.math_images)
+            self._quiz.again_requested.connect(self.open_quiz_setup)
+            self._add_rehearsal_screen(self._quiz)
+        return self._quiz
+
+    @property
+    def interview(self) -> InterviewScreen:
+        """The mock-interview screen (made the first time it is needed)."""
+        if self._interview is None:
+            from quizapp.ui.interview_screen import InterviewScreen
+
+            self._interview = InterviewScreen(self.math_images)
+            self._interview.again_requested.connect(self.open_interview_setup)
+            self._add_rehearsal_screen(self._interview)
+        return self._interview
+
+    def _add_rehearsal_screen(self, screen: QuizScreen | InterviewScreen) -> None:
+        """Put a newly made rehearsal screen in the stack, in the window's mode, zoom and
+        colours."""
+        self.stack.addWidget(screen)
+        screen.back_requested.connect(self.show_home)
+        screen.problem.connect(self.show_problem)
+        screen.card_view.set_zoom(self.zoom)
+        screen.restyle()
+        screen.set_mode(self.mode)
+
+    def _screens(self) -> list[Any]:
+        """The screens made so far (each has set_mode, restyle and, but home, a card_view)."""
+        return [s for s in (self.home, self.review, self._quiz, self._interview) if s is not None]
+
+    @property
+    def transfer(self) -> FileTransfer:
+        """Import and export with progress (made the first time File's items are used)."""
+        if self._transfer is None:
+            from quizapp.ui.file_transfer import FileTransfer
+
+            self._transfer = FileTransfer(self)
+        return self._transfer
+
     def show_home(self) -> None:
         self.home.show_library(self.library, today_counts(self.library, self.store),
                                deck_counts(self.library, self.store),
@@ -240,23 +269,32 @@ class MainWindow(QMainWindow):
 
     def open_quiz_setup(self) -> QDialog:
         """Q: the quiz setup; Start begins a round on the quiz screen."""
+        from quizapp.ui.quiz_screen import QuizSetupDialog
+
         dialog = QuizSetupDialog(self.library, self.mode, self)
         dialog.chosen.connect(self.start_quiz)
         return self._open_rehearsal_dialog(dialog)
 
     def open_interview_setup(self) -> QDialog:
         """I: the mock-interview setup; Start begins the interview."""
+        from quizapp.ui.interview_screen import InterviewSetupDialog
+
         dialog = InterviewSetupDialog(self.library, self.mode, self)
         dialog.chosen.connect(self.start_interview)
         return self._open_rehearsal_dialog(dialog)
 
     def open_past_interviews(self) -> QDialog:
         """Study → Past interviews: every interview, finished or not; Enter shows its report."""
+        from quizapp.store.rehearsals import RehearsalLog
+        from quizapp.ui.interview_screen import PastInterviewsDialog
+
         dialog = PastInterviewsDialog(RehearsalLog(self.store).interviews(), self.mode, self)
         dialog.report_requested.connect(self.show_interview_report)
         return self._open_rehearsal_dialog(dialog)
 
     def start_quiz(self, config: QuizConfig) -> None:
+        from quizapp.study.quiz import QuizRound
+
         try:
             quiz = QuizRound(self.library, self.store, config)
         except UserError as err:  # the round could not be written: say why, stay here
@@ -267,6 +305,8 @@ class MainWindow(QMainWindow):
         self.quiz.start(quiz)
 
     def start_interview(self, config: InterviewConfig) -> None:
+        from quizapp.study.interview import Interview
+
         try:
             interview = Interview(self.library, self.store, config)
         except UserError as err:
@@ -667,7 +707,7 @@ class MainWindow(QMainWindow):
         self._save_setting(ZOOM_SETTING, self.zoom)
 
     def _apply_zoom(self) -> None:
-        for screen in (self.review, self.quiz, self.interview):
+        for screen in self._screens()[1:]:
             screen.card_view.set_zoom(self.zoom)
         if self.browser is not None:
             self.browser.preview.set_zoom(self.zoom)
@@ -681,16 +721,16 @@ class MainWindow(QMainWindow):
         if self.theme == "system":
             self._apply_theme()
 
-    def _apply_theme(self) -> None:
+    def _apply_theme(self, app_too: bool = True) -> None:
         app = QApplication.instance()
-        if isinstance(app, QApplication):
+        if app_too and isinstance(app, QApplication):
             apply_theme(app, self.theme)
         palette = colors()
         self.problem_banner.setStyleSheet(
             f"background: {palette.problem_bg}; color: {palette.problem_text}; padding: 8px; "
             f"border: 1px solid {palette.problem_border}; border-radius: 4px;")
         self.menus.check_theme(self.theme)
-        for screen in (self.home, self.review, self.quiz, self.interview):
+        for screen in self._screens():
             screen.restyle()
         if self.browser is not None:
             self.browser.restyle()
@@ -698,7 +738,7 @@ class MainWindow(QMainWindow):
     def _apply_mode(self) -> None:
         self.setWindowTitle(tr("app_title", self.mode))
         self.menus.retranslate(self.mode)
-        for screen in (self.home, self.review, self.quiz, self.interview):
+        for screen in self._screens():
             screen.set_mode(self.mode)
 
     def show_problem(self, text: str) -> None:
@@ -724,6 +764,8 @@ class MainWindow(QMainWindow):
 
     def backup_now(self) -> Path | None:
         """File → Back up now: a consistent copy in the backup folder, pruned as Anki does."""
+        from quizapp.store.backups import backup_folder, create_backup, prune
+
         try:
             path = create_backup(self.store.path, utc_now())
             prune(backup_folder(self.store.path), utc_now())
@@ -735,6 +777,7 @@ class MainWindow(QMainWindow):
 
     def choose_backup(self) -> None:
         """File → Restore backup…: pick one; the current database is backed up first."""
+        from quizapp.store.backups import backup_folder, list_backups
         from quizapp.ui.backup_dialog import BackupDialog
 
         dialog = BackupDialog(list_backups(backup_folder(self.store.path)), self.mode, self)
@@ -743,6 +786,8 @@ class MainWindow(QMainWindow):
 
     def restore_backup(self, backup: Path) -> bool:
         """Replace the progress database with ``backup`` and show what it holds."""
+        from quizapp.store.backups import restore
+
         path = self.store.path
         self.store.close()
         try:
@@ -757,6 +802,8 @@ class MainWindow(QMainWindow):
         return True
 
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
+        from quizapp.store.backups import backup_due, backup_folder, create_backup, prune
+
         self._save_setting(GEOMETRY_SETTING, bytes(self.saveGeometry().toBase64().data()).decode())
         try:  # a copy on close, at most once a day; closing never fails because of it
             if backup_due(backup_folder(self.store.path), utc_now()):
