@@ -39,6 +39,9 @@ run --version
 run check
 run smoke | tee "$work/bundle.txt"
 run smoke --demo adam-vs-sgd
+# matplotlib's font list is kept in the data folder, not rebuilt in a temporary one each start
+ls "$work/data/cache/matplotlib"/fontlist-*.json > /dev/null || {
+    echo "error: no matplotlib font list in the data folder" >&2; exit 1; }
 run demo batchnorm-inference --out "$work/batchnorm.png"
 test -s "$work/batchnorm.png"
 run stats > /dev/null

@@ -32,6 +32,10 @@ def main(argv: Sequence[str] | None = None, started: float | None = None) -> int
         argv = ["gui", *argv]  # `python main.py --data-dir D` starts the GUI
     args = parser.parse_args(argv)
     args.started = started if started is not None else time.perf_counter()
+    if getattr(sys, "frozen", False):  # the desktop bundle (see paths.py)
+        from quizapp.paths import data_dir, keep_bundle_matplotlib_cache
+
+        keep_bundle_matplotlib_cache(data_dir(getattr(args, "data_dir", None)))
     command = args.command
     try:
         return int(_COMMANDS[command](args))

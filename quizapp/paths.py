@@ -8,6 +8,7 @@ from pathlib import Path
 DATA_DIR_ENV = "QUIZAPP_DATA_DIR"
 DATABASE_NAME = "progress.sqlite3"
 USER_DECKS = "decks"  # the user's own decks: <data dir>/decks, same format as content/
+MATPLOTLIB_CACHE = ("cache", "matplotlib")  # the desktop bundle's matplotlib font list
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
@@ -29,3 +30,19 @@ def database_path(override: str | os.PathLike[str] | None = None) -> Path:
 def user_decks_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """The folder of the user's own decks (updating the app never touches it)."""
     return data_dir(override) / USER_DECKS
+
+
+def keep_bundle_matplotlib_cache(folder: Path) -> Path:
+    """For the desktop bundle: keep matplotlib's font list in the data folder ``folder``;
+    returns where.
+
+    PyInstaller's run-time hook points matplotlib at a new temporary folder at every start, so
+    the bundle listed every font on the machine again at the first demo or formula of each
+    session (0.4 s here, seconds on a machine with many fonts). Not the user's own
+    ``~/.cache/matplotlib``: the bundle's list names the bundle's files, and matplotlib there
+    would read it. If the bundle is moved, matplotlib finds a listed file missing and lists the
+    fonts again.
+    """
+    cache = folder.joinpath(*MATPLOTLIB_CACHE)
+    os.environ["MPLCONFIGDIR"] = str(cache)
+    return cache

@@ -123,6 +123,18 @@ def test_data_dir_environment_variable(tmp_path: Path) -> None:
     assert (tmp_path / "env" / "progress.sqlite3").exists()
 
 
+def test_the_bundle_keeps_matplotlibs_font_list_in_the_data_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from quizapp.cli import main
+
+    monkeypatch.setenv("MPLCONFIGDIR", str(tmp_path / "per-run temporary folder"))
+    assert main(["stats", "--json", "--data-dir", str(tmp_path / "data")]) == 0
+    assert os.environ["MPLCONFIGDIR"] == str(tmp_path / "per-run temporary folder")  # a checkout
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert main(["stats", "--json", "--data-dir", str(tmp_path / "data")]) == 0
+    assert os.environ["MPLCONFIGDIR"] == str(tmp_path / "data" / "cache" / "matplotlib")
+
+
 def test_demo_list_prints_id_and_both_titles() -> None:
     result = run("demo", "--list")
     assert result.returncode == 0
