@@ -37,20 +37,29 @@ def _shipped() -> tuple[np.ndarray, np.ndarray]:
         return data["images"], data["labels"].astype(np.int64)
 
 
-def _pixels(images: np.ndarray, size: int, flatten: bool) -> np.ndarray:
-    """``images`` (uint8) as ``load_mnist_5k`` scales them: float32 in [0, 1], (N, 1, 28, 28).
+#: Images converted at a time: the float32 copy made before pooling stays small (0.8 MB), so it
+#: is never the large temporary that leaves the allocator holding megabytes afterwards.
+_CHUNK = 256
+
+
+def _pixels(images: np.ndarray, rows: np.ndarray, size: int, flatten: bool) -> np.ndarray:
+    """``images[rows]`` (uint8) as ``load_mnist_5k`` scales them: float32 in [0, 1],
+    (N, 1, 28, 28), gathered and converted a chunk at a time.
 
     ``size=14`` averages 2x2 pixel blocks: a cheap downsampling (196 inputs instead of 784)
     while the task stays the real handwritten digits. Every step is per image, so the pixels
     of a row are the same whichever rows are converted with it.
     """
-    X = images.astype(np.float32).reshape(len(images), 1, 28, 28)
-    X /= 255.0
-    if size == 14:
-        X = X.reshape(len(X), 1, 14, 2, 14, 2).mean(axis=(3, 5))
-    elif size != 28:
+    if size not in (14, 28):
         raise ValueError(f"size must be 28 or 14, got {size}")
-    return X.reshape(len(X), -1) if flatten else X
+    out = np.empty((len(rows), 1, size, size), dtype=np.float32)
+    for start in range(0, len(rows), _CHUNK):
+        X = images[rows[start:start + _CHUNK]].astype(np.float32).reshape(-1, 1, 28, 28)
+        X /= 255.0
+        if size == 14:
+            X = X.reshape(-1, 1, 14, 2, 14, 2).mean(axis=(3, 5))
+        out[start:start + _CHUNK] = X
+    return out.reshape(len(out), -1) if flatten else out
 
 
 def _rows(labels: np.ndarray, n_test: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -64,8 +73,8 @@ def _rows(labels: np.ndarray, n_test: int, seed: int) -> tuple[np.ndarray, np.nd
 def _split(n_test: int, seed: int, size: int, flatten: bool) -> Split:
     images, labels = _shipped()
     train, test = _rows(labels, n_test, seed)
-    return Split(*(_read_only(a) for a in (_pixels(images[train], size, flatten), labels[train],
-                                           _pixels(images[test], size, flatten), labels[test])))
+    return Split(*(_read_only(a) for a in (_pixels(images, train, size, flatten), labels[train],
+                                           _pixels(images, test, size, flatten), labels[test])))
 
 
 def split_digits(n_test: int, seed: int, *, size: int = 28, flatten: bool = False,
@@ -88,4 +97,4 @@ def held_out_images(n_test: int, seed: int,
     test tiles; its worker process holds the split)."""
     images, labels = _shipped()
     _, test = _rows(labels, n_test, seed)
-    return _pixels(images[test[picks(labels[test])]], 28, False)
+    return _pixels(images, test[picks(labels[test])], 28, False)
