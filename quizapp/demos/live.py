@@ -45,6 +45,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Any, Protocol
 
 from quizapp.demos.base import Demo, Frame, Values
@@ -245,8 +246,11 @@ def _start_child() -> tuple[Connection, _ChildProcess]:
     if getattr(sys, "frozen", False):
         command = [sys.executable, WORKER_ARGUMENT, str(fd)]
     else:
-        command = [sys.executable, "-c", "import sys; from quizapp.demos.live import "
-                   "worker_main; sys.exit(worker_main(int(sys.argv[1])))", str(fd)]
+        # the folder holding this quizapp first: a checkout run from elsewhere, not installed
+        root = str(Path(__file__).resolve().parents[2])
+        command = [sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[2]); "
+                   "from quizapp.demos.live import worker_main; "
+                   "sys.exit(worker_main(int(sys.argv[1])))", str(fd), root]
     try:
         popen = subprocess.Popen(command, pass_fds=(fd,), stdin=subprocess.DEVNULL)
     finally:
