@@ -45,9 +45,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from pathlib import Path
 from typing import Any, Protocol
 
+from quizapp import resources
 from quizapp.demos.base import Demo, Frame, Values
 from quizapp.demos.runner import DemoRun
 
@@ -247,7 +247,7 @@ def _start_child() -> tuple[Connection, _ChildProcess]:
         command = [sys.executable, WORKER_ARGUMENT, str(fd)]
     else:
         # the folder holding this quizapp first: a checkout run from elsewhere, not installed
-        root = str(Path(__file__).resolve().parents[2])
+        root = str(resources.source_root())
         command = [sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[2]); "
                    "from quizapp.demos.live import worker_main; "
                    "sys.exit(worker_main(int(sys.argv[1])))", str(fd), root]
