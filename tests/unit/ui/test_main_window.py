@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QTextBrowser, 
 from pytestqt.qtbot import QtBot
 
 from quizapp.demos import DEMOS
+from quizapp.study.clock import DayClock
 from quizapp.ui import review_screen
 from quizapp.ui.app import application, create_window
 from quizapp.ui.backup_dialog import BackupDialog
@@ -209,11 +210,14 @@ def test_a_deck_done_by_its_own_limit_says_why_and_offers_more(
     qtbot.keyClick(review, Qt.Key.Key_4)
     assert review.body.currentWidget() is review.done_panel
     assert "이 덱의 오늘 새 카드 한도" in review.done_label.text()
-    # the Easy card comes back on a later day: the panel says which day, not only the time
+    # the Easy card comes back on a later study day (days start at 4 am, as in Anki: between
+    # midnight and 4 am that may be today's date): the panel says which day, not only the time
     assert review.session is not None and review.session.queue.next_due is not None
     due = review.session.queue.next_due.astimezone()
-    assert due.date() > datetime.now().astimezone().date()
-    assert f"{due:%Y-%m-%d %H:%M}" in review.done_label.text()
+    assert due >= DayClock().next_day_start(datetime.now(UTC))
+    today = datetime.now().astimezone().date()
+    when = f"{due:%H:%M}" if due.date() == today else f"{due:%Y-%m-%d %H:%M}"
+    assert when in review.done_label.text()  # with its date unless that is today's
     assert "2장" in review.done_label.text() and review.more_button.isVisible()
     qtbot.mouseClick(review.more_button, Qt.MouseButton.LeftButton)
     assert review.session is not None and review.session.current is not None
