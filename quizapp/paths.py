@@ -32,9 +32,8 @@ def user_decks_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return data_dir(override) / USER_DECKS
 
 
-def keep_bundle_matplotlib_cache(folder: Path) -> Path:
-    """For the desktop bundle: keep matplotlib's font list in the data folder ``folder``;
-    returns where.
+def keep_bundle_matplotlib_cache(folder: Path) -> None:
+    """For the desktop bundle: keep matplotlib's font list in the data folder ``folder``.
 
     PyInstaller's run-time hook points matplotlib at a new temporary folder at every start, so
     the bundle listed every font on the machine again at the first demo or formula of each
@@ -43,6 +42,4 @@ def keep_bundle_matplotlib_cache(folder: Path) -> Path:
     would read it. If the bundle is moved, matplotlib finds a listed file missing and lists the
     fonts again.
     """
-    cache = folder.joinpath(*MATPLOTLIB_CACHE)
-    os.environ["MPLCONFIGDIR"] = str(cache)
-    return cache
+    os.environ["MPLCONFIGDIR"] = str(folder.joinpath(*MATPLOTLIB_CACHE))

@@ -44,7 +44,8 @@ _CHUNK = 256
 
 def _pixels(images: np.ndarray, rows: np.ndarray, size: int, flatten: bool) -> np.ndarray:
     """``images[rows]`` (uint8) as ``load_mnist_5k`` scales them: float32 in [0, 1],
-    (N, 1, 28, 28), gathered and converted a chunk at a time.
+    (N, 1, size, size), or (N, size * size) with ``flatten``; gathered and converted a chunk at
+    a time.
 
     ``size=14`` averages 2x2 pixel blocks: a cheap downsampling (196 inputs instead of 784)
     while the task stays the real handwritten digits. Every step is per image, so the pixels

@@ -258,7 +258,11 @@ def _same_or_mistyped(a: str, b: str) -> bool:
         return True
     if not (len(a) == len(b) == 1 and "가" <= a <= "힣" and "가" <= b <= "힣"):
         return False
-    x, y = ord(a) - 0xAC00, ord(b) - 0xAC00
-    parts_a = (x // 588, x // 28 % 21, x % 28)
-    parts_b = (y // 588, y // 28 % 21, y % 28)
-    return sum(p != q for p, q in zip(parts_a, parts_b, strict=True)) == 1
+    return sum(p != q for p, q in zip(_jamo(a), _jamo(b), strict=True)) == 1
+
+
+def _jamo(syllable: str) -> tuple[str, str, str]:
+    """A Hangul syllable's initial, vowel and final ("" when it has none), by Unicode's
+    canonical decomposition."""
+    parts = unicodedata.normalize("NFD", syllable)
+    return parts[0], parts[1], parts[2:]

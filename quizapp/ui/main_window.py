@@ -238,9 +238,13 @@ class MainWindow(QMainWindow):
         screen.restyle()
         screen.set_mode(self.mode)
 
+    def _card_screens(self) -> list[Any]:
+        """The screens made so far that show cards (each has a card_view)."""
+        return [s for s in (self.review, self._quiz, self._interview) if s is not None]
+
     def _screens(self) -> list[Any]:
-        """The screens made so far (each has set_mode, restyle and, but home, a card_view)."""
-        return [s for s in (self.home, self.review, self._quiz, self._interview) if s is not None]
+        """The screens made so far (each has set_mode and restyle)."""
+        return [self.home, *self._card_screens()]
 
     @property
     def transfer(self) -> FileTransfer:
@@ -707,7 +711,7 @@ class MainWindow(QMainWindow):
         self._save_setting(ZOOM_SETTING, self.zoom)
 
     def _apply_zoom(self) -> None:
-        for screen in self._screens()[1:]:
+        for screen in self._card_screens():
             screen.card_view.set_zoom(self.zoom)
         if self.browser is not None:
             self.browser.preview.set_zoom(self.zoom)
