@@ -20,7 +20,9 @@ Matching is made robust the way a reader is (the method was chosen with
   within a short window in any order, so "fit on training data only" is found in "only fit the
   scaler on the training data";
 - a Korean form of four syllables or more may differ by one syllable (a typo such as 조기종로),
-  its last syllable only in one of its parts (so 필요 없 never matches 필요하다).
+  its last syllable only in one of its parts (so 필요 없 never matches 필요하다);
+- a Korean verb stem is also found inflected (얼리 in 얼려/얼렸/얼린, 다르 in 달라), and an English
+  word glued to a Korean particle by its stem (tree를 = trees).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from quizapp.content import Card
 LANGS = ("ko", "en")
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 _WORD = re.compile(r"[\w\uac00-\ud7a3\u3131-\u318e]+", re.UNICODE)
+_LATIN_HEAD = re.compile(r"[a-z]{2,}")
 _STOPWORDS = frozenset((
     "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "by", "with", "from", "at",
     "as", "is", "are", "be", "it", "its", "this", "that", "into", "than", "then", "only"))
@@ -88,8 +91,7 @@ def score_answer(card: Card, lang: str, answer: str) -> Score:
     results = []
     for ko, en in zip(keywords["ko"], keywords["en"], strict=True):
         own, other = (ko, en) if lang == "ko" else (en, ko)
-        forms = [*split_forms(own), *split_forms(other)]
-        span = text.find_any(forms)
+        span = text.find_any([*split_forms(own), *split_forms(other)])
         results.append(ConceptResult(
             term=split_forms(own)[0] if split_forms(own) else own,
             found=span is not None,
@@ -146,12 +148,14 @@ class Text:
 
     def _find_compact(self, compact: str) -> tuple[int, int] | None:
         korean = bool(_HANGUL.search(compact))
-        for index, token in enumerate(self.tokens):
-            if not compact.startswith(token.norm[:1]):
-                continue
-            joined, ends = self._joined_from(index, len(compact))
-            if joined.startswith(compact) and (korean or self._ends_a_word(ends[len(compact) - 1])):
-                return token.start, ends[len(compact) - 1]
+        for spelling in (compact, *_inflected(compact)) if korean else (compact,):
+            for index, token in enumerate(self.tokens):
+                if not spelling.startswith(token.norm[:1]):
+                    continue
+                joined, ends = self._joined_from(index, len(spelling))
+                if joined.startswith(spelling) and (
+                        korean or self._ends_a_word(ends[len(spelling) - 1])):
+                    return token.start, ends[len(spelling) - 1]
         if korean and len(compact) >= 4:  # one mistyped syllable (조기종로 for 조기종료)
             for index, token in enumerate(self.tokens):
                 joined, ends = self._joined_from(index, len(compact) + 2)
@@ -205,15 +209,19 @@ class Text:
         particle or ending may follow); a Latin word by stem, as the start of a token glued to
         Korean ("batchnorm을"), or — six letters or more — with one typo."""
         if _HANGUL.search(word):
-            return [i for i, t in enumerate(self.tokens) if t.norm.startswith(word)]
+            spellings = (word, *_inflected(word))
+            return [i for i, t in enumerate(self.tokens) if t.norm.startswith(spellings)]
         stem = _stem(word)
         found = []
         for index, token in enumerate(self.tokens):
             if token.stem == stem or token.norm == word:
                 found.append(index)
             elif token.hangul:
-                # Latin glued to a particle; a single letter only as part of a longer form
-                if token.norm.startswith(word) and (len(word) >= 2 or words_in_form > 1):
+                # Latin glued to a particle (tree를 = trees); a single letter only as part of a
+                # longer form
+                latin = _LATIN_HEAD.match(token.norm)
+                if (token.norm.startswith(word) or (latin and _stem(latin.group()) == stem)) and (
+                        len(word) >= 2 or words_in_form > 1):
                     found.append(index)
             elif len(word) >= 6 and len(token.norm) >= 5 and _levenshtein(token.norm, word) <= 1:
                 found.append(index)
@@ -250,6 +258,48 @@ def _one_edit_prefix(text: str, compact: str) -> bool:
     return any(_same_or_mistyped(text[size - 1:size], compact[-1])
                and _levenshtein(text[:size], compact) <= 1
                for size in (len(compact) - 1, len(compact), len(compact) + 1) if size > 0)
+
+
+#: A verb stem's last vowel as it fuses with the ending -어/-아 (줄이+어 = 줄여, 나누+어 = 나눠,
+#: 보+아 = 봐, 되+어 = 돼, 크+어 = 커, 아프+아 = 아파), as jamo.
+_FUSED_VOWELS = {"\u1175": ("\u1167",), "\u116e": ("\u116f",), "\u1169": ("\u116a",),
+                 "\u116c": ("\u116b",), "\u1173": ("\u1165", "\u1161")}
+_FINAL_N, _FINAL_L, _FINAL_M, _FINAL_B, _FINAL_SS = "\u11ab", "\u11af", "\u11b7", "\u11b8", "\u11bb"
+
+
+@cache
+def _inflected(compact: str) -> tuple[str, ...]:
+    """A Korean form ending in a verb stem, as the inflected words spell it: the stem's last
+    syllable fused with an ending (얼리 -> 얼려/얼렸, 하 -> 해/했, 다르 -> 달라, 쉽 -> 쉬워) or
+    closed by one (줄이 -> 줄인/줄일/줄임/줄입니다). A form whose last syllable is not a stem
+    gains spellings no answer uses."""
+    last = compact[-1:]
+    if len(compact) < 2 or not "가" <= last <= "힣":
+        return ()
+    head = compact[:-1]
+    initial, vowel, final = _jamo(last)
+    fused: list[str] = []
+    if not final:
+        fused.extend(_syllable(initial, v) for v in _FUSED_VOWELS.get(vowel, ()))
+        if last == "하":
+            fused.append("해")
+        closed = [_syllable(initial, vowel, f) for f in (_FINAL_N, _FINAL_L, _FINAL_M, _FINAL_B)]
+    elif final == _FINAL_B:  # ㅂ-irregular: 쉽 -> 쉬워, 어렵 -> 어려워
+        head, fused, closed = head + _syllable(initial, vowel), ["워"], []
+    else:
+        return ()
+    spellings = [head + end for end in fused]
+    if last == "르" and "가" <= head[-1:] <= "힣" and not _jamo(head[-1])[2]:
+        # 르-irregular: 다르 -> 달라, 흐르 -> 흘러 (the syllable before takes the ㄹ)
+        before = _jamo(head[-1])
+        spellings += [head[:-1] + _syllable(before[0], before[1], _FINAL_L) + end
+                      for end in ("라", "러")]
+    spellings += [s[:-1] + _syllable(*_jamo(s[-1])[:2], _FINAL_SS) for s in list(spellings)]
+    return tuple(dict.fromkeys([*spellings, *(head + end for end in closed)]))
+
+
+def _syllable(initial: str, vowel: str, final: str = "") -> str:
+    return unicodedata.normalize("NFC", initial + vowel + final)
 
 
 def _same_or_mistyped(a: str, b: str) -> bool:

@@ -29,6 +29,7 @@ DROPOUT = card(["드롭아웃|드랍아웃", "과적합|오버피팅", "앙상�
     ("en", "dropuot helps", ["dropout"]),  # one typo in a long word
     ("en", "at inference it is turned off", ["turned off at inference"]),  # words in any order
     ("ko", "오버피팅 방지", ["과적합"]),  # an alternative form
+    ("ko", "overfit이 심하면 dropout을 넣어요", ["드롭아웃", "과적합"]),  # stem + particle
 ])
 def test_concepts_are_found_in_their_many_forms(lang: str, answer: str, found: list[str]) -> None:
     result = score_answer(DROPOUT, lang, answer)
@@ -79,3 +80,32 @@ def test_a_korean_forms_last_syllable_is_not_dropped_or_swapped(answer: str,
                                                                 found: list[str]) -> None:
     result = score_answer(SENSE_AT_THE_END, "ko", answer)
     assert [c.term for c in result.concepts if c.found] == found
+
+
+VERB_STEMS = card(["가중치를 얼리", "채널 수를 줄이", "0이 되", "분포가 다르", "최적화가 어렵"],
+                  ["freeze the weights", "reduce the channels", "becomes zero",
+                   "distributions differ", "hard to optimise"])
+
+
+@pytest.mark.parametrize(("answer", "found"), [
+    ("원래 가중치를 얼려 두고 어댑터만 학습해요", ["가중치를 얼리"]),  # 얼리+어 = 얼려
+    ("가중치를 얼렸다가 나중에 풉니다", ["가중치를 얼리"]),  # past: 얼렸
+    ("1×1 conv로 채널 수를 줄인 다음", ["채널 수를 줄이"]),  # 줄이+ㄴ = 줄인
+    ("채널 수를 줄입니다", ["채널 수를 줄이"]),  # 줄이+ㅂ니다
+    ("기울기가 곱해지다 보면 0이 돼요", ["0이 되"]),  # 되+어 = 돼
+    ("결국 0이 됐다", ["0이 되"]),
+    ("학습과 운영의 분포가 달라서 생기는 문제", ["분포가 다르"]),  # 르-irregular: 달라
+    ("깊은 망은 최적화가 어려워요", ["최적화가 어렵"]),  # ㅂ-irregular: 어려워
+    ("가중치를 전부 얼려 둡니다", ["가중치를 얼리"]),  # its words apart, one inflected
+])
+def test_a_korean_verb_stem_is_found_in_its_inflected_spellings(answer: str,
+                                                                 found: list[str]) -> None:
+    result = score_answer(VERB_STEMS, "ko", answer)
+    assert [c.term for c in result.concepts if c.found] == found
+
+
+@pytest.mark.parametrize("answer", [
+    "채널 수를 늘린 다음", "0이 아니에요", "분포가 같아서", "가중치를 올려 두고",
+])
+def test_an_inflection_does_not_turn_one_stem_into_another(answer: str) -> None:
+    assert score_answer(VERB_STEMS, "ko", answer).score == 0
