@@ -1,8 +1,10 @@
-"""The labelled evaluation set for the typed-answer keyword scorer is well formed.
+"""The labelled evaluation sets for the typed-answer keyword scorer are well formed.
 
-``tests/data/scoring_answers.toml`` is ground truth: for each typed answer it lists which of the
-card's keyword concepts the answer names. These tests check the file itself (shape, references to
-the shipped cards, coverage), not any scorer.
+``tests/data/scoring_answers.toml`` (the main set) and ``scoring_answers_heldout.toml`` (answers
+to other cards, written without seeing the scorer, its keyword lists or the main set) are ground
+truth: for each typed answer they list which of the card's keyword concepts the answer names.
+These tests check the files themselves (shape, references to the shipped cards, coverage), not
+any scorer.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import pytest
 
 from quizapp.content import default_content_dir, load_library
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "scoring_answers.toml"
+DATA = Path(__file__).resolve().parents[2] / "data"
 KINDS = ("model", "particles", "spacing", "mixed", "paraphrase", "partial", "wrong", "offtopic")
 FIELDS = {"card", "lang", "kind", "text", "found"}
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -29,8 +31,8 @@ KO_KEYWORDS: dict[str, list[str]] = {
 CARD_DECKS = {card.id: card.deck for card in LIBRARY.cards}
 
 
-def _load() -> list[dict[str, Any]]:
-    with DATA.open("rb") as handle:
+def _load(name: str) -> list[dict[str, Any]]:
+    with (DATA / name).open("rb") as handle:
         data = tomllib.load(handle)
     assert set(data) == {"answer"}, "the file holds only [[answer]] tables"
     answers = data["answer"]
@@ -38,22 +40,36 @@ def _load() -> list[dict[str, Any]]:
     return answers
 
 
-ANSWERS = _load()
+#: set name -> its answers, and how many answers, cards and answers of each kind it must have
+SETS = {"main": (_load("scoring_answers.toml"), 200, 40, 15),
+        "heldout": (_load("scoring_answers_heldout.toml"), 150, 50, 10)}
+
+
+@pytest.fixture(params=sorted(SETS))
+def answers(request: pytest.FixtureRequest) -> list[dict[str, Any]]:
+    return SETS[request.param][0]
 
 
 def _label(index: int, answer: dict[str, Any]) -> str:
     return f"answer #{index + 1} ({answer.get('card')!r}, {answer.get('kind')!r})"
 
 
-def test_size_and_card_coverage() -> None:
-    assert len(ANSWERS) >= 200
-    cards = {a["card"] for a in ANSWERS}
-    assert len(cards) >= 40
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_size_and_card_coverage(name: str) -> None:
+    answers, size, card_count, _ = SETS[name]
+    assert len(answers) >= size
+    cards = {a["card"] for a in answers}
+    assert len(cards) >= card_count
     assert len({CARD_DECKS[c] for c in cards if c in CARD_DECKS}) >= 10
 
 
-def test_every_answer_has_exactly_the_expected_fields() -> None:
-    for i, answer in enumerate(ANSWERS):
+def test_the_held_out_set_answers_other_cards() -> None:
+    main = {a["card"] for a in SETS["main"][0]}
+    assert {a["card"] for a in SETS["heldout"][0]} & main == set()
+
+
+def test_every_answer_has_exactly_the_expected_fields(answers: list[dict[str, Any]]) -> None:
+    for i, answer in enumerate(answers):
         assert set(answer) == FIELDS, _label(i, answer)
         assert isinstance(answer["card"], str), _label(i, answer)
         assert isinstance(answer["text"], str) and answer["text"].strip(), _label(i, answer)
@@ -61,14 +77,15 @@ def test_every_answer_has_exactly_the_expected_fields() -> None:
         assert all(isinstance(entry, str) for entry in answer["found"]), _label(i, answer)
 
 
-def test_cards_exist_in_the_shipped_content() -> None:
-    missing = [a["card"] for a in ANSWERS if a["card"] not in KO_KEYWORDS]
+def test_cards_exist_in_the_shipped_content(answers: list[dict[str, Any]]) -> None:
+    missing = [a["card"] for a in answers if a["card"] not in KO_KEYWORDS]
     assert missing == []
 
 
-def test_found_entries_are_exact_ko_keyword_entries_of_the_card() -> None:
+def test_found_entries_are_exact_ko_keyword_entries_of_the_card(
+        answers: list[dict[str, Any]]) -> None:
     problems = []
-    for i, answer in enumerate(ANSWERS):
+    for i, answer in enumerate(answers):
         keywords = KO_KEYWORDS.get(answer["card"], [])
         for entry in answer["found"]:
             if entry not in keywords:
@@ -79,35 +96,37 @@ def test_found_entries_are_exact_ko_keyword_entries_of_the_card() -> None:
     assert problems == []
 
 
-def test_languages() -> None:
-    for i, answer in enumerate(ANSWERS):
+def test_languages(answers: list[dict[str, Any]]) -> None:
+    for i, answer in enumerate(answers):
         assert answer["lang"] in ("ko", "en"), _label(i, answer)
         if answer["lang"] == "ko" or answer["kind"] == "particles":
             assert answer["lang"] == "ko", _label(i, answer)
             assert HANGUL.search(answer["text"]), _label(i, answer)
-    per_language = Counter(a["lang"] for a in ANSWERS)
-    assert min(per_language["ko"], per_language["en"]) >= 0.4 * len(ANSWERS)
+    per_language = Counter(a["lang"] for a in answers)
+    assert min(per_language["ko"], per_language["en"]) >= 0.4 * len(answers)
 
 
+@pytest.mark.parametrize("name", sorted(SETS))
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_kind_is_well_represented(kind: str) -> None:
-    assert sum(a["kind"] == kind for a in ANSWERS) >= 15
+def test_every_kind_is_well_represented(name: str, kind: str) -> None:
+    answers, _, _, per_kind = SETS[name]
+    assert sum(a["kind"] == kind for a in answers) >= per_kind
 
 
-def test_kinds_are_known() -> None:
-    unknown = {a["kind"] for a in ANSWERS} - set(KINDS)
+def test_kinds_are_known(answers: list[dict[str, Any]]) -> None:
+    unknown = {a["kind"] for a in answers} - set(KINDS)
     assert unknown == set()
 
 
-def test_no_duplicate_texts() -> None:
-    texts = Counter(" ".join(a["text"].split()).casefold() for a in ANSWERS)
+def test_no_duplicate_texts(answers: list[dict[str, Any]]) -> None:
+    texts = Counter(" ".join(a["text"].split()).casefold() for a in answers)
     assert [t for t, n in texts.items() if n > 1] == []
 
 
-def test_both_labels_occur() -> None:
+def test_both_labels_occur(answers: list[dict[str, Any]]) -> None:
     # Precision and recall both need material: many concepts found, many not found.
-    found = sum(len(a["found"]) for a in ANSWERS)
-    total = sum(len(KO_KEYWORDS.get(a["card"], [])) for a in ANSWERS)
+    found = sum(len(a["found"]) for a in answers)
+    total = sum(len(KO_KEYWORDS.get(a["card"], [])) for a in answers)
     assert found >= 200
     assert total - found >= 200
-    assert sum(not a["found"] for a in ANSWERS) >= 15, "off-topic answers name nothing"
+    assert sum(not a["found"] for a in answers) >= 15, "off-topic answers name nothing"
