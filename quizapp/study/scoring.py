@@ -19,8 +19,9 @@ Matching is made robust the way a reader is (the method was chosen with
 - a form of several words is found when all its content words (not "the", "of", ...) occur
   within a short window in any order, so "fit on training data only" is found in "only fit the
   scaler on the training data";
-- a Korean form of four syllables or more may differ by one syllable (a typo such as 조기종로),
-  its last syllable only in one of its parts (so 필요 없 never matches 필요하다);
+- a Korean form of four syllables or more may have one typo: one syllable differing in one of
+  its parts (조기종로), or a particle dropped, added or swapped (상한이 없 / 상한 없이), never a
+  whole syllable (과소적합 is not 과적합; 필요 없 never matches 필요하다);
 - a Korean verb stem is also found inflected (얼리 in 얼려/얼렸/얼린, 다르 in 달라), and an English
   word glued to a Korean particle by its stem (tree를 = trees).
 """
@@ -32,6 +33,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 
 from quizapp.content import Card
 
@@ -125,6 +127,13 @@ class Text:
         self.tokens = [
             _Token(m.group(), _stem(m.group()), m.start(), m.end(), bool(_HANGUL.search(m.group())))
             for m in _WORD.finditer(self.normal)]
+        self._found_at: dict[tuple[str, bool], list[int]] = {}  # (word, in a phrase) -> indexes
+        # The words joined without spaces; for each letter the end of its span in the answer,
+        # and where each word starts in the joined text.
+        self._joined = "".join(t.norm for t in self.tokens)
+        self._joined_ends = [t.start + offset + 1 for t in self.tokens
+                             for offset in range(len(t.norm))]
+        self._joined_starts = [0, *accumulate(len(t.norm) for t in self.tokens)][:-1]
 
     def find_any(self, forms: Iterable[str]) -> tuple[int, int] | None:
         """The span of the first form that occurs, or None."""
@@ -138,42 +147,28 @@ class Text:
         """Where ``form`` occurs: spelled without its spaces and hyphens from the start of a
         word (``drop out`` = ``dropout``, ``과적합을``), or as its content words near each other
         (each by stem, Korean word by its start, long words with one typo)."""
-        words = _WORD.findall(unicodedata.normalize("NFKC", form).lower())
-        if not words:
+        compact, content = _parsed(form)
+        if not compact:
             return None
-        return self._find_compact("".join(words)) or self._find_words(
-            [w for w in words if w not in _STOPWORDS] or words)
+        return self._find_compact(compact) or self._find_words(content)
 
     # -- spelled together, from the start of a word (spacing, hyphens, particles) -------------
 
     def _find_compact(self, compact: str) -> tuple[int, int] | None:
         korean = bool(_HANGUL.search(compact))
+        joined, ends = self._joined, self._joined_ends
         for spelling in (compact, *_inflected(compact)) if korean else (compact,):
-            for index, token in enumerate(self.tokens):
-                if not spelling.startswith(token.norm[:1]):
-                    continue
-                joined, ends = self._joined_from(index, len(spelling))
-                if joined.startswith(spelling) and (
-                        korean or self._ends_a_word(ends[len(spelling) - 1])):
-                    return token.start, ends[len(spelling) - 1]
+            last = len(spelling) - 1
+            for token, start in zip(self.tokens, self._joined_starts, strict=True):
+                if joined.startswith(spelling, start) and (
+                        korean or self._ends_a_word(ends[start + last])):
+                    return token.start, ends[start + last]
         if korean and len(compact) >= 4:  # one mistyped syllable (조기종로 for 조기종료)
-            for index, token in enumerate(self.tokens):
-                joined, ends = self._joined_from(index, len(compact) + 2)
-                if token.hangul and _one_edit_prefix(joined, compact):
-                    return token.start, ends[min(len(compact), len(ends)) - 1]
+            for token, start in zip(self.tokens, self._joined_starts, strict=True):
+                if token.hangul and _one_edit_prefix(joined[start:start + len(compact) + 2],
+                                                     compact):
+                    return token.start, ends[min(start + len(compact), len(ends)) - 1]
         return None
-
-    def _joined_from(self, index: int, length: int) -> tuple[str, list[int]]:
-        """Words from ``index`` on, joined without spaces (up to ``length`` letters), and for
-        each letter the end of its span in the answer."""
-        text, ends = "", []
-        for token in self.tokens[index:]:
-            for offset, char in enumerate(token.norm):
-                text += char
-                ends.append(token.start + offset + 1)
-            if len(text) >= length:
-                break
-        return text, ends
 
     def _ends_a_word(self, end: int) -> bool:
         """For Latin forms spelled together: the match must end where a word ends, or go on
@@ -187,7 +182,12 @@ class Text:
     # -- words: stems, one typo, any order within a window --------------------------------
 
     def _find_words(self, words: Sequence[str]) -> tuple[int, int] | None:
-        positions = [self._positions(word, len(words)) for word in words]
+        positions = []
+        for word in words:
+            key = (word, len(words) > 1)
+            if key not in self._found_at:
+                self._found_at[key] = self._positions(word, len(words))
+            positions.append(self._found_at[key])
         if any(not p for p in positions):
             return None
         window = len(words) + WINDOW_SLACK
@@ -229,6 +229,13 @@ class Text:
 
 
 @cache
+def _parsed(form: str) -> tuple[str, list[str]]:
+    """A form spelled together (its words without spaces), and its content words."""
+    words = _WORD.findall(unicodedata.normalize("NFKC", form).lower())
+    return "".join(words), [w for w in words if w not in _STOPWORDS] or words
+
+
+@cache
 def _stemmer():  # type: ignore[no-untyped-def]
     import snowballstemmer
 
@@ -249,15 +256,37 @@ def _levenshtein(a: str, b: str) -> int:
     return int(OSA.distance(a, b, score_cutoff=2))
 
 
+#: Particles a speaker drops, adds or swaps inside a phrase (상한이 없 / 상한 없이 / 상한도 없).
+_DROPPABLE_PARTICLES = frozenset("이가을를은는의도")
+
+
 def _one_edit_prefix(text: str, compact: str) -> bool:
-    """True when ``text`` starts with ``compact`` changed by one letter (substituted, dropped
-    or added), its last letter kept or, for a Hangul syllable, mistyped in one of its three
-    parts (조기종로 for 조기종료). In Korean the last syllable of a phrase often carries its sense
-    (필요 없 / 필요하, 크 / 작, 켜 / 끄: two or three parts differ), and a form whose last
-    syllable may go would match anything that begins like it."""
-    return any(_same_or_mistyped(text[size - 1:size], compact[-1])
-               and _levenshtein(text[:size], compact) <= 1
-               for size in (len(compact) - 1, len(compact), len(compact) + 1) if size > 0)
+    """True when ``text`` starts with ``compact`` mistyped in one place: one Hangul syllable
+    differing in one of its three parts (조기종로 for 조기종료, 조기조료), one other letter
+    substituted, or a particle dropped, added or swapped inside it. Any other syllable
+    dropped, added or swapped is not a typo but often another word: 과소적합 / 과적합,
+    비지도 / 지도, 과대적합 / 과소적합, and the last syllable carries the sense (필요 없 /
+    필요하)."""
+    head = text[:len(compact)]
+    if len(head) == len(compact):
+        differ = [i for i, (a, b) in enumerate(zip(head, compact, strict=True)) if a != b]
+        if len(differ) <= 1 and all(
+                _same_or_mistyped(head[i], compact[i])
+                or not ("가" <= head[i] <= "힣" or "가" <= compact[i] <= "힣")
+                or (0 < i < len(compact) - 1 and {head[i], compact[i]} <= _DROPPABLE_PARTICLES)
+                for i in differ):
+            return True
+    return any(_particle_between(text[:size], compact)
+               for size in (len(compact) - 1, len(compact) + 1))
+
+
+def _particle_between(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by one particle inside them (not first, not last)."""
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    if len(longer) != len(shorter) + 1:
+        return False
+    return any(longer[i] in _DROPPABLE_PARTICLES and longer[:i] + longer[i + 1:] == shorter
+               for i in range(1, len(longer) - 1))
 
 
 #: A verb stem's last vowel as it fuses with the ending -어/-아 (줄이+어 = 줄여, 나누+어 = 나눠,

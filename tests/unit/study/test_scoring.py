@@ -109,3 +109,21 @@ def test_a_korean_verb_stem_is_found_in_its_inflected_spellings(answer: str,
 ])
 def test_an_inflection_does_not_turn_one_stem_into_another(answer: str) -> None:
     assert score_answer(VERB_STEMS, "ko", answer).score == 0
+
+
+OPPOSITES = card(["과소적합", "비지도 학습", "상한이 없"],
+                 ["underfitting", "unsupervised learning", "no upper bound"])
+
+
+@pytest.mark.parametrize(("answer", "found"), [
+    ("gamma가 크면 과적합되기 쉽습니다", []),  # a syllable dropped: 과소적합 -> 과적합
+    ("레이블이 있으니 지도 학습입니다", []),  # 비지도 -> 지도
+    ("모델이 너무 단순하면 과소적합이 생겨요", ["과소적합"]),
+    ("과소적흡이 문제", ["과소적합"]),  # one part of one syllable mistyped: a typo
+    ("출력의 상한도 없어요", ["상한이 없"]),  # a particle swapped
+    ("출력이 상한 없이 커져요", ["상한이 없"]),  # a particle dropped
+])
+def test_a_korean_typo_is_one_part_of_one_syllable_never_a_whole_syllable(
+        answer: str, found: list[str]) -> None:
+    result = score_answer(OPPOSITES, "ko", answer)
+    assert [c.term for c in result.concepts if c.found] == found
