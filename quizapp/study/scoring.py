@@ -19,11 +19,13 @@ Matching is made robust the way a reader is (the method was chosen with
 - a form of several words is found when all its content words (not "the", "of", ...) occur
   within a short window in any order, so "fit on training data only" is found in "only fit the
   scaler on the training data";
-- a Korean form of four syllables or more may have one typo: one syllable differing in one of
-  its parts (조기종로), or a particle dropped, added or swapped (상한이 없 / 상한 없이), never a
-  whole syllable (과소적합 is not 과적합; 필요 없 never matches 필요하다);
+- a Korean form of four syllables or more may differ by one syllable (a typo such as 조기종로),
+  its last syllable only in one of its parts (so 필요 없 never matches 필요하다);
 - a Korean verb stem is also found inflected (얼리 in 얼려/얼렸/얼린, 다르 in 달라), and an English
-  word glued to a Korean particle by its stem (tree를 = trees).
+  word glued to a Korean particle by its stem (tree를 = trees);
+- a term of a form may be said with an equivalent from ``quizapp.study.glossary`` (학습 전 as
+  training 전, 교사 모델 as 선생님 모델); such a derived form is matched as written (no typo,
+  words in order and close together).
 """
 
 from __future__ import annotations
@@ -93,7 +95,8 @@ def score_answer(card: Card, lang: str, answer: str) -> Score:
     results = []
     for ko, en in zip(keywords["ko"], keywords["en"], strict=True):
         own, other = (ko, en) if lang == "ko" else (en, ko)
-        span = text.find_any([*split_forms(own), *split_forms(other)])
+        span = text.find_any([*split_forms(own), *split_forms(other)]) or text.find_any(
+            _equivalent_forms(own, other), loose=False)
         results.append(ConceptResult(
             term=split_forms(own)[0] if split_forms(own) else own,
             found=span is not None,
@@ -105,6 +108,90 @@ def score_answer(card: Card, lang: str, answer: str) -> Score:
 def split_forms(entry: str) -> list[str]:
     """The alternative surface forms of one keyword entry (``"a|b"`` -> ``["a", "b"]``)."""
     return [form.strip() for form in entry.split("|") if form.strip()]
+
+
+@cache
+def _equivalent_forms(own: str, other: str) -> tuple[str, ...]:
+    """A concept's forms (in the answer's language, then the other) with one term replaced by
+    an equivalent from the glossary (``학습 전`` -> ``training 전``, ``교사 모델`` ->
+    ``선생님 모델``), except those already among its forms."""
+    forms = [*split_forms(own), *split_forms(other)]
+    variants = (variant for form in forms for variant in _with_equivalents(form))
+    return tuple(dict.fromkeys(v for v in variants if v not in forms))
+
+
+#: Particles that may follow a glossary term inside a form (기울기가, 학습률을); when the term is
+#: replaced by an English one the case markers go (a Korean writer picks them by sound), the
+#: others stay (``gradient만``).
+_CASE_MARKERS = ("이", "가", "을", "를", "은", "는")
+_KEPT_PARTICLES = ("으로", "에서", "의", "에", "로", "와", "과", "만", "도")
+#: Particle pairs chosen by whether the word before ends in a consonant.
+_ALLOMORPHS = {"이": "가", "가": "이", "을": "를", "를": "을", "은": "는", "는": "은",
+               "과": "와", "와": "과", "으로": "로", "로": "으로"}
+
+
+def _with_equivalents(form: str) -> list[str]:
+    """``form`` with one of its terms (one to three words, a Korean one maybe followed by a
+    particle) replaced by each of its glossary equivalents."""
+    words = form.split()
+    index = _glossary()
+    variants: list[str] = []
+    if len(_parsed(form)[1]) == 1 < len(words):
+        return variants  # a set phrase ("a photo of a"): its small words make it what it is
+    for start in range(len(words)):
+        for size in (3, 2, 1):
+            if start + size > len(words):
+                continue
+            phrase = " ".join(words[start:start + size]).lower()
+            term, particle = _glossary_term(phrase, index)
+            if term is None:
+                continue
+            for other in index[term]:
+                replaced = other + _particle_after(other, particle)
+                variants.append(" ".join([*words[:start], replaced, *words[start + size:]]))
+            break
+    return variants
+
+
+def _glossary_term(phrase: str, index: dict[str, tuple[str, ...]]) -> tuple[str | None, str]:
+    """The glossary term ``phrase`` is, and the particle after it (``기울기가`` -> 기울기, 가)."""
+    if phrase in index:
+        return phrase, ""
+    for particle in (*_CASE_MARKERS, *_KEPT_PARTICLES):
+        if phrase.endswith(particle) and phrase[:-len(particle)] in index:
+            return phrase[:-len(particle)], particle
+    return None, ""
+
+
+def _particle_after(word: str, particle: str) -> str:
+    """``particle`` as it is spelled after ``word``: dropped after an English word when it only
+    marks the case, otherwise in the form that fits the word's last sound (기울기가 ->
+    그래디언트가, 특성이 -> 피처가)."""
+    if not particle:
+        return ""
+    last = word[-1]
+    if not "가" <= last <= "힣":
+        return "" if particle in _CASE_MARKERS else particle
+    final = _jamo(last)[2]
+    closed = bool(final) and not (particle in ("으로", "로") and final == _FINAL_L)
+    pair = _ALLOMORPHS.get(particle)
+    if pair is None:
+        return particle
+    after_consonant = particle if particle in ("이", "을", "은", "과", "으로") else pair
+    return after_consonant if closed else _ALLOMORPHS[after_consonant]
+
+
+@cache
+def _glossary() -> dict[str, tuple[str, ...]]:
+    """Each glossary term (lower-cased) -> the other terms of its class."""
+    from quizapp.study.glossary import TERM_CLASSES
+
+    index: dict[str, tuple[str, ...]] = {}
+    for terms in TERM_CLASSES:
+        lowered = [unicodedata.normalize("NFKC", term).lower() for term in terms]
+        for term in lowered:
+            index[term] = tuple(other for other in lowered if other != term)
+    return index
 
 
 @dataclass(frozen=True)
@@ -127,7 +214,8 @@ class Text:
         self.tokens = [
             _Token(m.group(), _stem(m.group()), m.start(), m.end(), bool(_HANGUL.search(m.group())))
             for m in _WORD.finditer(self.normal)]
-        self._found_at: dict[tuple[str, bool], list[int]] = {}  # (word, in a phrase) -> indexes
+        # (word, in a phrase, loose) -> where it occurs
+        self._found_at: dict[tuple[str, bool, bool], list[int]] = {}
         # The words joined without spaces; for each letter the end of its span in the answer,
         # and where each word starts in the joined text.
         self._joined = "".join(t.norm for t in self.tokens)
@@ -135,26 +223,29 @@ class Text:
                              for offset in range(len(t.norm))]
         self._joined_starts = [0, *accumulate(len(t.norm) for t in self.tokens)][:-1]
 
-    def find_any(self, forms: Iterable[str]) -> tuple[int, int] | None:
+    def find_any(self, forms: Iterable[str], loose: bool = True) -> tuple[int, int] | None:
         """The span of the first form that occurs, or None."""
         for form in forms:
-            span = self.find(form)
+            span = self.find(form, loose)
             if span is not None:
                 return span
         return None
 
-    def find(self, form: str) -> tuple[int, int] | None:
+    def find(self, form: str, loose: bool = True) -> tuple[int, int] | None:
         """Where ``form`` occurs: spelled without its spaces and hyphens from the start of a
         word (``drop out`` = ``dropout``, ``과적합을``), or as its content words near each other
-        (each by stem, Korean word by its start, long words with one typo)."""
+        (each by stem, Korean word by its start). ``loose`` allows one typo and the words in any
+        order: for a card's own forms, not for those made from them with the glossary (a
+        derived form that may also be mistyped or reordered is too far from what was written).
+        """
         compact, content = _parsed(form)
         if not compact:
             return None
-        return self._find_compact(compact) or self._find_words(content)
+        return self._find_compact(compact, loose) or self._find_words(content, loose)
 
     # -- spelled together, from the start of a word (spacing, hyphens, particles) -------------
 
-    def _find_compact(self, compact: str) -> tuple[int, int] | None:
+    def _find_compact(self, compact: str, loose: bool = True) -> tuple[int, int] | None:
         korean = bool(_HANGUL.search(compact))
         joined, ends = self._joined, self._joined_ends
         for spelling in (compact, *_inflected(compact)) if korean else (compact,):
@@ -163,7 +254,7 @@ class Text:
                 if joined.startswith(spelling, start) and (
                         korean or self._ends_a_word(ends[start + last])):
                     return token.start, ends[start + last]
-        if korean and len(compact) >= 4:  # one mistyped syllable (조기종로 for 조기종료)
+        if loose and korean and len(compact) >= 4:  # one typo (조기종로 for 조기종료)
             for token, start in zip(self.tokens, self._joined_starts, strict=True):
                 if token.hangul and _one_edit_prefix(joined[start:start + len(compact) + 2],
                                                      compact):
@@ -181,16 +272,16 @@ class Text:
 
     # -- words: stems, one typo, any order within a window --------------------------------
 
-    def _find_words(self, words: Sequence[str]) -> tuple[int, int] | None:
+    def _find_words(self, words: Sequence[str], loose: bool = True) -> tuple[int, int] | None:
         positions = []
         for word in words:
-            key = (word, len(words) > 1)
+            key = (word, len(words) > 1, loose)
             if key not in self._found_at:
-                self._found_at[key] = self._positions(word, len(words))
+                self._found_at[key] = self._positions(word, len(words), loose)
             positions.append(self._found_at[key])
         if any(not p for p in positions):
             return None
-        window = len(words) + WINDOW_SLACK
+        window = len(words) + (WINDOW_SLACK if loose else 1)
         for first in positions[0]:
             chosen = [first]
             for others in positions[1:]:
@@ -200,11 +291,11 @@ class Text:
                 chosen.append(min(near, key=lambda p: abs(p - first)))
             else:
                 lo, hi = min(chosen), max(chosen)
-                if hi - lo <= window:
+                if hi - lo <= window and (loose or chosen == sorted(chosen)):
                     return self.tokens[lo].start, self.tokens[hi].end
         return None
 
-    def _positions(self, word: str, words_in_form: int) -> list[int]:
+    def _positions(self, word: str, words_in_form: int, loose: bool = True) -> list[int]:
         """Token indexes where ``word`` occurs: a Korean word as the start of a token (a
         particle or ending may follow); a Latin word by stem, as the start of a token glued to
         Korean ("batchnorm을"), or — six letters or more — with one typo."""
@@ -223,7 +314,8 @@ class Text:
                 if (token.norm.startswith(word) or (latin and _stem(latin.group()) == stem)) and (
                         len(word) >= 2 or words_in_form > 1):
                     found.append(index)
-            elif len(word) >= 6 and len(token.norm) >= 5 and _levenshtein(token.norm, word) <= 1:
+            elif (loose and len(word) >= 6 and len(token.norm) >= 5
+                  and _levenshtein(token.norm, word) <= 1):
                 found.append(index)
         return found
 

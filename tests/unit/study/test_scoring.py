@@ -127,3 +127,32 @@ def test_a_korean_typo_is_one_part_of_one_syllable_never_a_whole_syllable(
         answer: str, found: list[str]) -> None:
     result = score_answer(OPPOSITES, "ko", answer)
     assert [c.term for c in result.concepts if c.found] == found
+
+
+EQUIVALENTS = card(["학습 전에 정하", "기울기가 사라", "특성이 독립", "교사 모델의 확률",
+                    "로그 손실"],
+                   ["set before training", "vanishing gradient", "independent features",
+                    "teacher's probabilities", "log loss"])
+
+
+@pytest.mark.parametrize(("answer", "found"), [
+    # a term of a form said with an equivalent from the glossary, in either language
+    ("hyperparameter는 training 전에 정하는 값이에요", ["학습 전에 정하"]),
+    ("깊어질수록 gradient가 사라져요", ["기울기가 사라"]),
+    ("그래디언트가 사라지는 문제", ["기울기가 사라"]),
+    ("피처가 독립이라고 가정해요", ["특성이 독립"]),
+    ("큰 선생님 모델의 확률을 따라 해요", ["교사 모델의 확률"]),
+    ("로그 loss를 최소화", ["로그 손실"]),
+    # a form made with the glossary is taken as written: its words in order, no typo
+    ("loss가 로그 스케일로 줄어요", []),
+    ("깊어질수록 gradeint가 사라져요", []),
+])
+def test_a_term_may_be_said_with_an_equivalent(answer: str, found: list[str]) -> None:
+    result = score_answer(EQUIVALENTS, "ko", answer)
+    assert [c.term for c in result.concepts if c.found] == found
+
+
+def test_a_set_phrase_is_not_widened_by_the_glossary() -> None:
+    clip = card(["프롬프트 템플릿"], ["a photo of a"])
+    assert score_answer(clip, "en", "a photo of a dog").score == 1
+    assert score_answer(clip, "en", "the image encoder is a ViT").score == 0
