@@ -285,7 +285,7 @@ class Text:
         for first in positions[0]:
             chosen = [first]
             for others in positions[1:]:
-                near = [p for p in others if abs(p - first) <= window]
+                near = [p for p in others if abs(p - first) <= window and p not in chosen]
                 if not near:
                     break
                 chosen.append(min(near, key=lambda p: abs(p - first)))

@@ -156,3 +156,9 @@ def test_a_set_phrase_is_not_widened_by_the_glossary() -> None:
     clip = card(["프롬프트 템플릿"], ["a photo of a"])
     assert score_answer(clip, "en", "a photo of a dog").score == 1
     assert score_answer(clip, "en", "the image encoder is a ViT").score == 0
+
+
+def test_a_word_said_twice_in_a_form_must_be_said_twice() -> None:
+    greedy = card(["층별 사전학습"], ["layer by layer"])
+    assert score_answer(greedy, "en", "pretrain it layer by layer, then fine-tune").score == 1
+    assert score_answer(greedy, "en", "an autoencoder with one hidden layer").score == 0
