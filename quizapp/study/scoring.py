@@ -19,8 +19,9 @@ Matching is made robust the way a reader is (the method was chosen with
 - a form of several words is found when all its content words (not "the", "of", ...) occur
   within a short window in any order, so "fit on training data only" is found in "only fit the
   scaler on the training data";
-- a Korean form of four syllables or more may differ by one syllable (a typo such as 조기종로),
-  its last syllable only in one of its parts (so 필요 없 never matches 필요하다);
+- a Korean form of four syllables or more may have one typo: one syllable differing in one of
+  its parts (조기종로), or a particle dropped, added or swapped (상한이 없 / 상한 없이), never a
+  whole syllable (과소적합 is not 과적합; 필요 없 never matches 필요하다);
 - a Korean verb stem is also found inflected (얼리 in 얼려/얼렸/얼린, 다르 in 달라), and an English
   word glued to a Korean particle by its stem (tree를 = trees);
 - a term of a form may be said with an equivalent from ``quizapp.study.glossary`` (학습 전 as
@@ -277,7 +278,7 @@ class Text:
         for word in words:
             key = (word, len(words) > 1, loose)
             if key not in self._found_at:
-                self._found_at[key] = self._positions(word, len(words), loose)
+                self._found_at[key] = self._positions(*key)
             positions.append(self._found_at[key])
         if any(not p for p in positions):
             return None
@@ -295,7 +296,7 @@ class Text:
                     return self.tokens[lo].start, self.tokens[hi].end
         return None
 
-    def _positions(self, word: str, words_in_form: int, loose: bool = True) -> list[int]:
+    def _positions(self, word: str, in_phrase: bool, loose: bool) -> list[int]:
         """Token indexes where ``word`` occurs: a Korean word as the start of a token (a
         particle or ending may follow); a Latin word by stem, as the start of a token glued to
         Korean ("batchnorm을"), or — six letters or more — with one typo."""
@@ -312,7 +313,7 @@ class Text:
                 # longer form
                 latin = _LATIN_HEAD.match(token.norm)
                 if (token.norm.startswith(word) or (latin and _stem(latin.group()) == stem)) and (
-                        len(word) >= 2 or words_in_form > 1):
+                        len(word) >= 2 or in_phrase):
                     found.append(index)
             elif (loose and len(word) >= 6 and len(token.norm) >= 5
                   and _levenshtein(token.norm, word) <= 1):
@@ -349,7 +350,7 @@ def _levenshtein(a: str, b: str) -> int:
 
 
 #: Particles a speaker drops, adds or swaps inside a phrase (상한이 없 / 상한 없이 / 상한도 없).
-_DROPPABLE_PARTICLES = frozenset("이가을를은는의도")
+_DROPPABLE_PARTICLES = frozenset((*_CASE_MARKERS, "의", "도"))
 
 
 def _one_edit_prefix(text: str, compact: str) -> bool:
