@@ -306,7 +306,7 @@ class Text:
         stem = _stem(word)
         found = []
         for index, token in enumerate(self.tokens):
-            if token.stem == stem or token.norm == word:
+            if token.stem == stem or token.norm == word or _truncates(word, token):
                 found.append(index)
             elif token.hangul:
                 # Latin glued to a particle (tree를 = trees); a single letter only as part of a
@@ -319,6 +319,14 @@ class Text:
                   and _levenshtein(token.norm, word) <= 1):
                 found.append(index)
         return found
+
+
+def _truncates(word: str, token: _Token) -> bool:
+    """A form word cut short to cover a family (``calibrat``, ``densit``, ``regulariz``) is
+    the start of the answer's word, which stems to about as much: ``calibrat`` finds
+    calibration and calibrated (stem calibr), ``densit`` densities (densiti), but a whole word
+    does not find a longer one (``class`` not classic, ``count`` not country)."""
+    return len(word) >= 5 and token.norm.startswith(word) and len(token.stem) <= len(word) + 1
 
 
 @cache

@@ -162,3 +162,22 @@ def test_a_word_said_twice_in_a_form_must_be_said_twice() -> None:
     greedy = card(["층별 사전학습"], ["layer by layer"])
     assert score_answer(greedy, "en", "pretrain it layer by layer, then fine-tune").score == 1
     assert score_answer(greedy, "en", "an autoencoder with one hidden layer").score == 0
+
+
+@pytest.mark.parametrize(("answer", "found"), [
+    ("it struggles with varying densities", True),
+    ("clusters of varying density", True),
+    ("the probabilities are better calibrated", True),
+    ("it improves calibration", True),
+    ("the variance changes from cluster to cluster", False),
+])
+def test_a_form_word_cut_short_finds_its_family(answer: str, found: bool) -> None:
+    cut = card(["밀도 차이", "보정"], ["varying densit", "calibrat"])
+    assert any(c.found for c in score_answer(cut, "en", answer).concepts) == found
+
+
+@pytest.mark.parametrize("answer", [
+    "a classic result", "every country", "countless points", "a matter of priority"])
+def test_a_whole_form_word_does_not_find_a_longer_word(answer: str) -> None:
+    whole = card(["클래스", "개수", "사전"], ["class", "count", "prior"])
+    assert score_answer(whole, "en", answer).score == 0
