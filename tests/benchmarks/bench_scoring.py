@@ -7,7 +7,9 @@ answers, particles, spacing variants, mixed languages, paraphrases, partial, wro
 answers; each concept of the card labelled found or not by a person). ``--set heldout`` scores
 ``tests/data/scoring_answers_heldout.toml`` instead: answers to 60 other cards, written and
 labelled by someone who saw neither the scorer, its keyword lists nor the first set, to check
-that what was tuned on the first set holds on answers nobody tuned for. For every method it prints
+that what was tuned on the first set holds on answers nobody tuned for; ``--set paraphrase``
+scores ``scoring_answers_paraphrase.toml``: answers to 40 more cards that describe concepts in
+everyday words (two thirds Korean), written the same way. For every method it prints
 keyword-detection precision and recall over all (answer, concept) pairs, and per kind of answer:
 
 - ``substring``: the baseline — any form of the concept, lower-cased with spaces, hyphens and
@@ -38,7 +40,8 @@ from quizapp.content import Card, default_content_dir, load_library  # noqa: E40
 from quizapp.study.scoring import score_answer, split_forms  # noqa: E402
 
 SETS = {"main": ROOT / "tests" / "data" / "scoring_answers.toml",
-        "heldout": ROOT / "tests" / "data" / "scoring_answers_heldout.toml"}
+        "heldout": ROOT / "tests" / "data" / "scoring_answers_heldout.toml",
+        "paraphrase": ROOT / "tests" / "data" / "scoring_answers_paraphrase.toml"}
 Method = Callable[[Card, str, str], list[bool]]
 
 

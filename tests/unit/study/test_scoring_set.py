@@ -1,10 +1,11 @@
 """The labelled evaluation sets for the typed-answer keyword scorer are well formed.
 
-``tests/data/scoring_answers.toml`` (the main set) and ``scoring_answers_heldout.toml`` (answers
-to other cards, written without seeing the scorer, its keyword lists or the main set) are ground
-truth: for each typed answer they list which of the card's keyword concepts the answer names.
-These tests check the files themselves (shape, references to the shipped cards, coverage), not
-any scorer.
+``tests/data/scoring_answers.toml`` (the main set), ``scoring_answers_heldout.toml`` (answers
+to other cards, written without seeing the scorer, its keyword lists or the main set) and
+``scoring_answers_paraphrase.toml`` (answers to yet other cards that describe concepts in
+everyday words, mostly Korean, written the same way) are ground truth: for each typed answer
+they list which of the card's keyword concepts the answer names. These tests check the files
+themselves (shape, references to the shipped cards, coverage), not any scorer.
 """
 
 from __future__ import annotations
@@ -40,9 +41,12 @@ def _load(name: str) -> list[dict[str, Any]]:
     return answers
 
 
-#: set name -> its answers, and how many answers, cards and answers of each kind it must have
-SETS = {"main": (_load("scoring_answers.toml"), 200, 40, 15),
-        "heldout": (_load("scoring_answers_heldout.toml"), 150, 50, 10)}
+#: set name -> its answers; how many answers and cards it must have; how many answers of each
+#: kind; the least share of answers in each language
+SETS = {"main": (_load("scoring_answers.toml"), 200, 40, dict.fromkeys(KINDS, 15), 0.4),
+        "heldout": (_load("scoring_answers_heldout.toml"), 150, 50, dict.fromkeys(KINDS, 10), 0.4),
+        "paraphrase": (_load("scoring_answers_paraphrase.toml"), 100, 40,
+                       {"paraphrase": 60, "partial": 8, "wrong": 12, "offtopic": 8}, 0.2)}
 
 
 @pytest.fixture(params=sorted(SETS))
@@ -56,16 +60,19 @@ def _label(index: int, answer: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("name", sorted(SETS))
 def test_size_and_card_coverage(name: str) -> None:
-    answers, size, card_count, _ = SETS[name]
+    answers, size, card_count, _, _ = SETS[name]
     assert len(answers) >= size
     cards = {a["card"] for a in answers}
     assert len(cards) >= card_count
     assert len({CARD_DECKS[c] for c in cards if c in CARD_DECKS}) >= 10
 
 
-def test_the_held_out_set_answers_other_cards() -> None:
-    main = {a["card"] for a in SETS["main"][0]}
-    assert {a["card"] for a in SETS["heldout"][0]} & main == set()
+def test_each_set_answers_its_own_cards() -> None:
+    cards = {name: {a["card"] for a in answers} for name, (answers, *_) in SETS.items()}
+    for name in cards:
+        for other in cards:
+            if name < other:
+                assert cards[name] & cards[other] == set(), (name, other)
 
 
 def test_every_answer_has_exactly_the_expected_fields(answers: list[dict[str, Any]]) -> None:
@@ -96,21 +103,24 @@ def test_found_entries_are_exact_ko_keyword_entries_of_the_card(
     assert problems == []
 
 
-def test_languages(answers: list[dict[str, Any]]) -> None:
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_languages(name: str) -> None:
+    answers, *_, least_share = SETS[name]
     for i, answer in enumerate(answers):
         assert answer["lang"] in ("ko", "en"), _label(i, answer)
         if answer["lang"] == "ko" or answer["kind"] == "particles":
             assert answer["lang"] == "ko", _label(i, answer)
             assert HANGUL.search(answer["text"]), _label(i, answer)
     per_language = Counter(a["lang"] for a in answers)
-    assert min(per_language["ko"], per_language["en"]) >= 0.4 * len(answers)
+    assert min(per_language["ko"], per_language["en"]) >= least_share * len(answers)
 
 
 @pytest.mark.parametrize("name", sorted(SETS))
-@pytest.mark.parametrize("kind", KINDS)
-def test_every_kind_is_well_represented(name: str, kind: str) -> None:
-    answers, _, _, per_kind = SETS[name]
-    assert sum(a["kind"] == kind for a in answers) >= per_kind
+def test_every_kind_is_well_represented(name: str) -> None:
+    answers, _, _, per_kind, _ = SETS[name]
+    counts = Counter(a["kind"] for a in answers)
+    too_few = {kind: counts[kind] for kind, least in per_kind.items() if counts[kind] < least}
+    assert too_few == {}
 
 
 def test_kinds_are_known(answers: list[dict[str, Any]]) -> None:
@@ -129,4 +139,4 @@ def test_both_labels_occur(answers: list[dict[str, Any]]) -> None:
     total = sum(len(KO_KEYWORDS.get(a["card"], [])) for a in answers)
     assert found >= 200
     assert total - found >= 200
-    assert sum(not a["found"] for a in answers) >= 15, "off-topic answers name nothing"
+    assert sum(not a["found"] for a in answers) >= 10, "off-topic answers name nothing"
