@@ -408,6 +408,9 @@ def _inflected(compact: str) -> tuple[str, ...]:
         return ()
     head = compact[:-1]
     initial, vowel, final = _jamo(last)
+    stems = _stems_of_fused(head, initial, vowel, final)
+    if stems:  # written already inflected (줄여, 곱해): its stem, spelled every way
+        return tuple(dict.fromkeys(s for stem in stems for s in (stem, *_inflected(stem))))
     fused: list[str] = []
     if not final:
         fused.extend(_syllable(initial, v) for v in _FUSED_VOWELS.get(vowel, ()))
@@ -426,6 +429,33 @@ def _inflected(compact: str) -> tuple[str, ...]:
                       for end in ("라", "러")]
     spellings += [s[:-1] + _syllable(*_jamo(s[-1])[:2], _FINAL_SS) for s in list(spellings)]
     return tuple(dict.fromkeys([*spellings, *(head + end for end in closed)]))
+
+
+#: The fused vowel of a form written inflected, and the stem vowel it comes from
+#: (줄여 <- 줄이, 키워 <- 키우, 돼 <- 되).
+_UNFUSED_VOWELS = {"\u1167": "\u1175", "\u116f": "\u116e", "\u116b": "\u116c"}
+#: Vowels before 워 in ㅂ-irregular stems (가까워, 무거워, 어려워, 쉬워): ㅏ, ㅓ, ㅕ, ㅟ.
+_B_BEFORE = frozenset(("\u1161", "\u1165", "\u1167", "\u1171"))
+
+
+def _stems_of_fused(head: str, initial: str, vowel: str, final: str) -> list[str]:
+    """The verb stems a form's last syllable can be the -어/-아 form of (writers often write
+    the verb as it is said: 특성 수를 줄여, 가중치를 곱해, 0에 가까워), or none. Only the
+    fusions that leave no doubt are undone: ㅕ, ㅝ, ㅙ and 해, optionally past (했, 였);
+    plain 아/어 syllables are too often other words."""
+    if final not in ("", _FINAL_SS):
+        return []
+    if initial == "\u1112" and vowel == "\u1162":  # 해 <- 하
+        return [head + "하"]
+    stem_vowel = _UNFUSED_VOWELS.get(vowel)
+    if stem_vowel is None:
+        return []
+    stems = [head + _syllable(initial, stem_vowel)]
+    before = _jamo(head[-1]) if "가" <= head[-1:] <= "힣" else ("", "", "x")
+    if vowel == "\u116f" and initial == "\u110b" and not before[2] and before[1] in _B_BEFORE:
+        # ㅂ-irregular: 가까워 <- 가깝, 어려워 <- 어렵 (but 키워, 지워, 배워 are 키우, 지우, 배우)
+        stems.append(head[:-1] + _syllable(before[0], before[1], _FINAL_B))
+    return stems
 
 
 def _syllable(initial: str, vowel: str, final: str = "") -> str:

@@ -111,6 +111,24 @@ def test_an_inflection_does_not_turn_one_stem_into_another(answer: str) -> None:
     assert score_answer(VERB_STEMS, "ko", answer).score == 0
 
 
+WRITTEN_INFLECTED = card(["특성 수를 줄여", "가중치를 곱해", "0에 가까워", "학습률도 키워"],
+                         ["fewer features", "multiply by the weights", "near zero", "raise it"])
+
+
+@pytest.mark.parametrize(("answer", "found"), [
+    ("특성 수를 줄이면 됩니다", ["특성 수를 줄여"]),  # 줄여 written, 줄이 said
+    ("입력에 가중치를 곱하고 더해요", ["가중치를 곱해"]),  # 곱해 <- 곱하
+    ("가중치를 곱한 값", ["가중치를 곱해"]),
+    ("기울기가 0에 가깝습니다", ["0에 가까워"]),  # ㅂ-irregular: 가까워 <- 가깝
+    ("배치를 키우면 학습률도 키운다", ["학습률도 키워"]),  # 키워 <- 키우, not 킵
+    ("특성 수를 늘리면", []),
+    ("0에서 가장 먼 값", []),
+])
+def test_a_form_written_inflected_is_found_by_its_stem(answer: str, found: list[str]) -> None:
+    result = score_answer(WRITTEN_INFLECTED, "ko", answer)
+    assert [c.term for c in result.concepts if c.found] == found
+
+
 OPPOSITES = card(["과소적합", "비지도 학습", "상한이 없"],
                  ["underfitting", "unsupervised learning", "no upper bound"])
 
