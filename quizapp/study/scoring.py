@@ -431,9 +431,11 @@ def _inflected(compact: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*spellings, *(head + end for end in closed)]))
 
 
-#: The fused vowel of a form written inflected, and the stem vowel it comes from
-#: (줄여 <- 줄이, 키워 <- 키우, 돼 <- 되).
-_UNFUSED_VOWELS = {"\u1167": "\u1175", "\u116f": "\u116e", "\u116b": "\u116c"}
+#: The fused vowel of a form written inflected, and the stem vowel it comes from, for the
+#: fusions that leave no doubt (줄여 <- 줄이, 키워 <- 키우, 돼 <- 되): ㅘ and ㅓ/ㅏ are too
+#: often the vowel of another word.
+_UNFUSED_VOWELS = {fused: stem for stem in ("\u1175", "\u116e", "\u116c")
+                   for fused in _FUSED_VOWELS[stem]}
 #: Vowels before 워 in ㅂ-irregular stems (가까워, 무거워, 어려워, 쉬워): ㅏ, ㅓ, ㅕ, ㅟ.
 _B_BEFORE = frozenset(("\u1161", "\u1165", "\u1167", "\u1171"))
 
@@ -445,16 +447,17 @@ def _stems_of_fused(head: str, initial: str, vowel: str, final: str) -> list[str
     plain 아/어 syllables are too often other words."""
     if final not in ("", _FINAL_SS):
         return []
-    if initial == "\u1112" and vowel == "\u1162":  # 해 <- 하
+    if _syllable(initial, vowel) == "해":
         return [head + "하"]
     stem_vowel = _UNFUSED_VOWELS.get(vowel)
     if stem_vowel is None:
         return []
     stems = [head + _syllable(initial, stem_vowel)]
-    before = _jamo(head[-1]) if "가" <= head[-1:] <= "힣" else ("", "", "x")
-    if vowel == "\u116f" and initial == "\u110b" and not before[2] and before[1] in _B_BEFORE:
+    if _syllable(initial, vowel) == "워" and "가" <= head[-1:] <= "힣":
         # ㅂ-irregular: 가까워 <- 가깝, 어려워 <- 어렵 (but 키워, 지워, 배워 are 키우, 지우, 배우)
-        stems.append(head[:-1] + _syllable(before[0], before[1], _FINAL_B))
+        before_initial, before_vowel, before_final = _jamo(head[-1])
+        if not before_final and before_vowel in _B_BEFORE:
+            stems.append(head[:-1] + _syllable(before_initial, before_vowel, _FINAL_B))
     return stems
 
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
+from itertools import combinations
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -41,17 +42,25 @@ def _load(name: str) -> list[dict[str, Any]]:
     return answers
 
 
-#: set name -> its answers; how many answers and cards it must have; how many answers of each
-#: kind; the least share of answers in each language
-SETS = {"main": (_load("scoring_answers.toml"), 200, 40, dict.fromkeys(KINDS, 15), 0.4),
-        "heldout": (_load("scoring_answers_heldout.toml"), 150, 50, dict.fromkeys(KINDS, 10), 0.4),
-        "paraphrase": (_load("scoring_answers_paraphrase.toml"), 100, 40,
-                       {"paraphrase": 60, "partial": 8, "wrong": 12, "offtopic": 8}, 0.2)}
+class LabelledSet(NamedTuple):
+    answers: list[dict[str, Any]]
+    least_answers: int
+    least_cards: int
+    least_per_kind: dict[str, int]
+    least_language_share: float  # of answers in each of ko and en
+
+
+SETS = {"main": LabelledSet(_load("scoring_answers.toml"), 200, 40, dict.fromkeys(KINDS, 15), 0.4),
+        "heldout": LabelledSet(_load("scoring_answers_heldout.toml"), 150, 50,
+                               dict.fromkeys(KINDS, 10), 0.4),
+        "paraphrase": LabelledSet(_load("scoring_answers_paraphrase.toml"), 100, 40,
+                                  {"paraphrase": 60, "partial": 8, "wrong": 12, "offtopic": 8},
+                                  0.2)}
 
 
 @pytest.fixture(params=sorted(SETS))
 def answers(request: pytest.FixtureRequest) -> list[dict[str, Any]]:
-    return SETS[request.param][0]
+    return SETS[request.param].answers
 
 
 def _label(index: int, answer: dict[str, Any]) -> str:
@@ -60,19 +69,17 @@ def _label(index: int, answer: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("name", sorted(SETS))
 def test_size_and_card_coverage(name: str) -> None:
-    answers, size, card_count, _, _ = SETS[name]
-    assert len(answers) >= size
-    cards = {a["card"] for a in answers}
-    assert len(cards) >= card_count
+    labelled = SETS[name]
+    assert len(labelled.answers) >= labelled.least_answers
+    cards = {a["card"] for a in labelled.answers}
+    assert len(cards) >= labelled.least_cards
     assert len({CARD_DECKS[c] for c in cards if c in CARD_DECKS}) >= 10
 
 
 def test_each_set_answers_its_own_cards() -> None:
-    cards = {name: {a["card"] for a in answers} for name, (answers, *_) in SETS.items()}
-    for name in cards:
-        for other in cards:
-            if name < other:
-                assert cards[name] & cards[other] == set(), (name, other)
+    cards = {name: {a["card"] for a in labelled.answers} for name, labelled in SETS.items()}
+    for name, other in combinations(cards, 2):
+        assert cards[name] & cards[other] == set(), (name, other)
 
 
 def test_every_answer_has_exactly_the_expected_fields(answers: list[dict[str, Any]]) -> None:
@@ -105,21 +112,22 @@ def test_found_entries_are_exact_ko_keyword_entries_of_the_card(
 
 @pytest.mark.parametrize("name", sorted(SETS))
 def test_languages(name: str) -> None:
-    answers, *_, least_share = SETS[name]
+    answers = SETS[name].answers
     for i, answer in enumerate(answers):
         assert answer["lang"] in ("ko", "en"), _label(i, answer)
         if answer["lang"] == "ko" or answer["kind"] == "particles":
             assert answer["lang"] == "ko", _label(i, answer)
             assert HANGUL.search(answer["text"]), _label(i, answer)
     per_language = Counter(a["lang"] for a in answers)
-    assert min(per_language["ko"], per_language["en"]) >= least_share * len(answers)
+    assert min(per_language["ko"], per_language["en"]) >= (
+        SETS[name].least_language_share * len(answers))
 
 
 @pytest.mark.parametrize("name", sorted(SETS))
 def test_every_kind_is_well_represented(name: str) -> None:
-    answers, _, _, per_kind, _ = SETS[name]
-    counts = Counter(a["kind"] for a in answers)
-    too_few = {kind: counts[kind] for kind, least in per_kind.items() if counts[kind] < least}
+    counts = Counter(a["kind"] for a in SETS[name].answers)
+    too_few = {kind: counts[kind] for kind, least in SETS[name].least_per_kind.items()
+               if counts[kind] < least}
     assert too_few == {}
 
 
