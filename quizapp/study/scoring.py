@@ -9,7 +9,8 @@ Matching is made robust the way a reader is (the method was chosen with
 ``tests/benchmarks/bench_scoring.py`` on a labelled set; figures in ``docs/SCORING.md``):
 
 - text is NFKC-normalised and lower-cased, and hyphens, slashes and punctuation separate words
-  (``Batch-Norm`` = ``batch norm``);
+  (``Batch-Norm`` = ``batch norm``); accents are dropped (``naïve`` = ``naive``, ``v̂`` = ``v``)
+  and ``√`` in an answer is read as the word sqrt (``√p`` = ``sqrt(p)``);
 - Hangul is compared with spaces removed, so spacing does not matter (``드롭 아웃`` =
   ``드롭아웃``) and a particle or ending after a term does not hide it (``과적합을``,
   ``과적합이``): the term is found at the start of a word;
@@ -42,7 +43,12 @@ from quizapp.content import Card
 
 LANGS = ("ko", "en")
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
-_WORD = re.compile(r"[\w\uac00-\ud7a3\u3131-\u318e]+", re.UNICODE)
+_WORD = re.compile(r"[\w\u0300-\u036f\uac00-\ud7a3\u3131-\u318e]+", re.UNICODE)
+#: An answer's words and the symbols read as a word (√p is "sqrt p").
+_ANSWER_WORD = re.compile(rf"√|{_WORD.pattern}", re.UNICODE)
+_SYMBOL_WORDS = {"√": "sqrt"}
+#: Accents and hats over a letter (naïve, v̂, x̄): part of the word, not of its spelling.
+_COMBINING = re.compile(r"[\u0300-\u036f]")
 _LATIN_HEAD = re.compile(r"[a-z]{2,}")
 _STOPWORDS = frozenset((
     "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "by", "with", "from", "at",
@@ -213,15 +219,15 @@ class Text:
         # NFKC keeps lengths for the text we meet (Hangul syllables, ASCII), so spans map back.
         self.normal = normal if len(normal) == len(answer) else answer.lower()
         self.tokens = [
-            _Token(m.group(), _stem(m.group()), m.start(), m.end(), bool(_HANGUL.search(m.group())))
-            for m in _WORD.finditer(self.normal)]
+            _Token(word, _stem(word), m.start(), m.end(), bool(_HANGUL.search(word)))
+            for m in _ANSWER_WORD.finditer(self.normal)
+            for word in [_SYMBOL_WORDS.get(m.group()) or _unaccented(m.group())]]
         # (word, in a phrase, loose) -> where it occurs
         self._found_at: dict[tuple[str, bool, bool], list[int]] = {}
         # The words joined without spaces; for each letter the end of its span in the answer,
         # and where each word starts in the joined text.
         self._joined = "".join(t.norm for t in self.tokens)
-        self._joined_ends = [t.start + offset + 1 for t in self.tokens
-                             for offset in range(len(t.norm))]
+        self._joined_ends = [end for t in self.tokens for end in _letter_ends(t, self.normal)]
         self._joined_starts = [0, *accumulate(len(t.norm) for t in self.tokens)][:-1]
 
     def find_any(self, forms: Iterable[str], loose: bool = True) -> tuple[int, int] | None:
@@ -321,6 +327,28 @@ class Text:
         return found
 
 
+def _unaccented(word: str) -> str:
+    """``word`` without accents or hats over its letters (naïve -> naive, v̂ -> v), letter for
+    letter; Hangul syllables are kept whole."""
+    letters = (ch if "가" <= ch <= "힣" else unicodedata.normalize("NFD", ch) for ch in word)
+    return _COMBINING.sub("", "".join(letters))
+
+
+def _letter_ends(token: _Token, text: str) -> list[int]:
+    """Where each letter of ``token.norm`` ends in the answer (its accents and a symbol's
+    spelled-out word included)."""
+    if text[token.start:token.end] in _SYMBOL_WORDS:
+        return [token.end] * len(token.norm)
+    ends: list[int] = []
+    for index in range(token.start, token.end):
+        if _COMBINING.match(text[index]):
+            if ends:  # an accent belongs to the letter before it
+                ends[-1] = index + 1
+        else:
+            ends.append(index + 1)
+    return ends
+
+
 def _truncates(word: str, token: _Token) -> bool:
     """A form word cut short to cover a family (``calibrat``, ``densit``, ``regulariz``) is
     the start of the answer's word, which stems to about as much: ``calibrat`` finds
@@ -332,7 +360,8 @@ def _truncates(word: str, token: _Token) -> bool:
 @cache
 def _parsed(form: str) -> tuple[str, list[str]]:
     """A form spelled together (its words without spaces), and its content words."""
-    words = _WORD.findall(unicodedata.normalize("NFKC", form).lower())
+    normal = unicodedata.normalize("NFKC", form).lower()
+    words = [_unaccented(word) for word in _WORD.findall(normal)]
     return "".join(words), [w for w in words if w not in _STOPWORDS] or words
 
 

@@ -4,6 +4,8 @@ typos and mixed languages, and not fooled by look-alikes."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quizapp.content.model import Card, Quiz, Text
 from quizapp.study.scoring import score_answer
@@ -199,3 +201,34 @@ def test_a_form_word_cut_short_finds_its_family(answer: str, found: bool) -> Non
 def test_a_whole_form_word_does_not_find_a_longer_word(answer: str) -> None:
     whole = card(["클래스", "개수", "사전"], ["class", "count", "prior"])
     assert score_answer(whole, "en", answer).score == 0
+
+
+@pytest.mark.parametrize(("answer", "evidence"), [
+    ("보통 √p개를 씁니다", "√p"),  # √ is read as the word sqrt
+    ("divide by the sqrt of p", "sqrt of p"),
+    ("Adam은 m̂/√v̂로 나눠요", "v̂로 나눠"),  # a hat over a letter is not a word break
+    ("p개를 씁니다", None),
+])
+def test_a_square_root_sign_and_accents_are_read_as_words(answer: str,
+                                                          evidence: str | None) -> None:
+    root = card(["제곱근(√p)|v로 나누"], ["sqrt(p)"])
+    assert score_answer(root, "ko", answer).concepts[0].evidence == evidence
+
+
+def test_an_accented_letter_is_its_plain_letter() -> None:
+    bayes = card(["나이브 베이즈"], ["naive Bayes"])
+    result = score_answer(bayes, "en", "Naïve Bayes assumes independence")
+    assert result.concepts[0].evidence == "Naïve Bayes"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab가나 ̂̈√ïé-/.()é한"), max_size=30))
+def test_any_answer_scores_and_its_evidence_is_its_own_text(answer: str) -> None:
+    forms = card(["가나|한 가|ab"], ["ab a|√ab|ïe"])
+    for lang in ("ko", "en"):
+        result = score_answer(forms, lang, answer)
+        concept = result.concepts[0]
+        assert concept.found == (concept.span is not None)
+        if concept.span is not None:
+            assert answer[concept.span[0]:concept.span[1]] == concept.evidence
+            assert 0 <= concept.span[0] < concept.span[1] <= len(answer)
