@@ -23,8 +23,9 @@ Matching is made robust the way a reader is (the method was chosen with
 - a Korean form of four syllables or more may have one typo: one syllable differing in one of
   its parts (조기종로), or a particle dropped, added or swapped (상한이 없 / 상한 없이), never a
   whole syllable (과소적합 is not 과적합; 필요 없 never matches 필요하다);
-- a Korean verb stem is also found inflected (얼리 in 얼려/얼렸/얼린, 다르 in 달라), and an English
-  word glued to a Korean particle by its stem (tree를 = trees);
+- a Korean verb stem is also found inflected (얼리 in 얼려/얼렸/얼린, 다르 in 달라), a form word
+  written inflected by its stem (줄여 in 줄이면, 동일한 in 동일해), and an English word glued
+  to a Korean particle by its stem (tree를 = trees);
 - a term of a form may be said with an equivalent from ``quizapp.study.glossary`` (학습 전 as
   training 전, 교사 모델 as 선생님 모델); such a derived form is matched as written (no typo,
   words in order and close together).
@@ -437,7 +438,7 @@ def _inflected(compact: str) -> tuple[str, ...]:
         return ()
     head = compact[:-1]
     initial, vowel, final = _jamo(last)
-    stems = _stems_of_fused(head, initial, vowel, final)
+    stems = _stems_of_fused(head, initial, vowel, final) or _stems_before_ending(compact)
     if stems:  # written already inflected (줄여, 곱해): its stem, spelled every way
         return tuple(dict.fromkeys(s for stem in stems for s in (stem, *_inflected(stem))))
     fused: list[str] = []
@@ -488,6 +489,19 @@ def _stems_of_fused(head: str, initial: str, vowel: str, final: str) -> list[str
         if not before_final and before_vowel in _B_BEFORE:
             stems.append(head[:-1] + _syllable(before_initial, before_vowel, _FINAL_B))
     return stems
+
+
+def _stems_before_ending(compact: str) -> list[str]:
+    """The 하/되 stem of a form word written with an ending (동일한, 고정된, 일정하게,
+    계산하는, 곱해서), so that its other spellings are found (동일해, 고정돼, 일정하다)."""
+    last, before = compact[-1:], compact[-2:-1]
+    if last in ("게", "는", "고") and before in ("하", "되") and len(compact) >= 3:
+        return [compact[:-1]]
+    if last == "서" and before in ("해", "돼") and len(compact) >= 3:
+        return [compact[:-2] + ("하" if before == "해" else "되")]
+    if last in ("한", "된") and len(compact) >= 3:
+        return [compact[:-1] + ("하" if last == "한" else "되")]
+    return []
 
 
 def _syllable(initial: str, vowel: str, final: str = "") -> str:

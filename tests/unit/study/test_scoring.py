@@ -131,6 +131,27 @@ def test_a_form_written_inflected_is_found_by_its_stem(answer: str, found: list[
     assert [c.term for c in result.concepts if c.found] == found
 
 
+WRITTEN_WITH_ENDING = card(
+    ["모든 뉴런이 동일한", "가중치가 고정된", "분산을 일정하게", "기울기를 계산하는",
+     "값을 곱해서", "유한"],
+    [""] * 6)
+
+
+@pytest.mark.parametrize(("answer", "found"), [
+    ("모든 뉴런이 동일해져요", ["모든 뉴런이 동일한"]),  # 동일한 <- 동일하
+    ("가중치가 고정돼 있어서", ["가중치가 고정된"]),  # 고정된 <- 고정되
+    ("분산이 일정하다는 게", []),  # the particle is part of the form
+    ("분산을 일정하게 유지", ["분산을 일정하게"]),
+    ("기울기를 계산해 두고", ["기울기를 계산하는"]),
+    ("값을 곱하면 됩니다", ["값을 곱해서"]),  # 곱해서 <- 곱하
+    ("유해한 값", []),  # a two-syllable word in 한 is a noun (유한, 상한, 제한), not 유하
+])
+def test_a_form_word_written_with_an_ending_is_found_by_its_stem(answer: str,
+                                                                 found: list[str]) -> None:
+    result = score_answer(WRITTEN_WITH_ENDING, "ko", answer)
+    assert [c.term for c in result.concepts if c.found] == found
+
+
 OPPOSITES = card(["과소적합", "비지도 학습", "상한이 없"],
                  ["underfitting", "unsupervised learning", "no upper bound"])
 
