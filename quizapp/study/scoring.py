@@ -53,7 +53,7 @@ _COMBINING = re.compile(r"[\u0300-\u036f]")
 _LATIN_HEAD = re.compile(r"[a-z]{2,}")
 _STOPWORDS = frozenset((
     "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "by", "with", "from", "at",
-    "as", "is", "are", "be", "it", "its", "this", "that", "into", "than", "then", "only"))
+    "as", "is", "are", "be", "it", "its", "this", "that", "into", "than", "then", "only", "s"))
 #: How far apart (in words) the content words of one multi-word form may be.
 WINDOW_SLACK = 3
 

@@ -253,3 +253,9 @@ def test_any_answer_scores_and_its_evidence_is_its_own_text(answer: str) -> None
         if concept.span is not None:
             assert answer[concept.span[0]:concept.span[1]] == concept.evidence
             assert 0 <= concept.span[0] < concept.span[1] <= len(answer)
+
+
+def test_a_possessive_is_a_small_word() -> None:
+    teacher = card(["교사 분포"], ["teacher's distribution"])
+    assert score_answer(teacher, "en", "match the distribution of the teacher").score == 1
+    assert score_answer(teacher, "en", "the teacher's full distribution").score == 1
