@@ -51,6 +51,7 @@ _SYMBOL_WORDS = {"√": "sqrt"}
 #: Accents and hats over a letter (naïve, v̂, x̄): part of the word, not of its spelling.
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _LATIN_HEAD = re.compile(r"[a-z]{2,}")
+_LEADING_NUMBER = re.compile(r"[0-9]+(?=[\uac00-\ud7a3])")
 _STOPWORDS = frozenset((
     "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "by", "with", "from", "at",
     "as", "is", "are", "be", "it", "its", "this", "that", "into", "than", "then", "only", "s"))
@@ -230,6 +231,13 @@ class Text:
         self._joined = "".join(t.norm for t in self.tokens)
         self._joined_ends = [end for t in self.tokens for end in _letter_ends(t, self.normal)]
         self._joined_starts = [0, *accumulate(len(t.norm) for t in self.tokens)][:-1]
+        # Where a Korean form may start: each word, and a word's Hangul after a number glued to
+        # it (채널 in 64채널로, 개 in 3개) -- (start in the answer, start in the joined text).
+        self._word_starts = [(t.start, start) for t, start in zip(
+            self.tokens, self._joined_starts, strict=True)]
+        self._word_starts += [(t.start + len(number.group()), start + len(number.group()))
+                              for t, start in zip(self.tokens, self._joined_starts, strict=True)
+                              if t.hangul and (number := _LEADING_NUMBER.match(t.norm))]
 
     def find_any(self, forms: Iterable[str], loose: bool = True) -> tuple[int, int] | None:
         """The span of the first form that occurs, or None."""
@@ -258,10 +266,12 @@ class Text:
         joined, ends = self._joined, self._joined_ends
         for spelling in (compact, *_inflected(compact)) if korean else (compact,):
             last = len(spelling) - 1
-            for token, start in zip(self.tokens, self._joined_starts, strict=True):
+            starts = self._word_starts if korean else zip(
+                (t.start for t in self.tokens), self._joined_starts, strict=True)
+            for begin, start in starts:
                 if joined.startswith(spelling, start) and (
                         korean or self._ends_a_word(ends[start + last])):
-                    return token.start, ends[start + last]
+                    return begin, ends[start + last]
         if loose and korean and len(compact) >= 4:  # one typo (조기종로 for 조기종료)
             for token, start in zip(self.tokens, self._joined_starts, strict=True):
                 if token.hangul and _one_edit_prefix(joined[start:start + len(compact) + 2],
@@ -309,7 +319,8 @@ class Text:
         Korean ("batchnorm을"), or — six letters or more — with one typo."""
         if _HANGUL.search(word):
             spellings = (word, *_inflected(word))
-            return [i for i, t in enumerate(self.tokens) if t.norm.startswith(spellings)]
+            return [i for i, t in enumerate(self.tokens) if t.norm.startswith(spellings) or (
+                t.hangul and t.norm.lstrip("0123456789").startswith(spellings))]
         stem = _stem(word)
         found = []
         for index, token in enumerate(self.tokens):

@@ -259,3 +259,10 @@ def test_a_possessive_is_a_small_word() -> None:
     teacher = card(["교사 분포"], ["teacher's distribution"])
     assert score_answer(teacher, "en", "match the distribution of the teacher").score == 1
     assert score_answer(teacher, "en", "the teacher's full distribution").score == 1
+
+
+def test_a_number_glued_to_a_korean_word_does_not_hide_it() -> None:
+    channels = card(["채널 수를 줄이|채널을 압축", "필터 하나"], ["fewer channels", "one filter"])
+    result = score_answer(channels, "ko", "1×1 conv로 256채널을 64채널로 압축해요")
+    assert [c.evidence for c in result.concepts] == ["256채널을 64채널로 압축해요", None]
+    assert score_answer(channels, "ko", "64채널을 압축").concepts[0].evidence == "채널을 압축"
