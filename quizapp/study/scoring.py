@@ -231,13 +231,14 @@ class Text:
         self._joined = "".join(t.norm for t in self.tokens)
         self._joined_ends = [end for t in self.tokens for end in _letter_ends(t, self.normal)]
         self._joined_starts = [0, *accumulate(len(t.norm) for t in self.tokens)][:-1]
-        # Where a Korean form may start: each word, and a word's Hangul after a number glued to
-        # it (채널 in 64채널로, 개 in 3개) -- (start in the answer, start in the joined text).
+        # Where a form may start, as (start in the answer, start in the joined text): each word;
+        # a Korean form also at a word's Hangul after a number glued to it (채널 in 64채널로).
         self._word_starts = [(t.start, start) for t, start in zip(
             self.tokens, self._joined_starts, strict=True)]
-        self._word_starts += [(t.start + len(number.group()), start + len(number.group()))
-                              for t, start in zip(self.tokens, self._joined_starts, strict=True)
-                              if t.hangul and (number := _LEADING_NUMBER.match(t.norm))]
+        self._korean_starts = self._word_starts + [
+            (t.start + len(number.group()), start + len(number.group()))
+            for t, start in zip(self.tokens, self._joined_starts, strict=True)
+            if t.hangul and (number := _LEADING_NUMBER.match(t.norm))]
 
     def find_any(self, forms: Iterable[str], loose: bool = True) -> tuple[int, int] | None:
         """The span of the first form that occurs, or None."""
@@ -266,9 +267,7 @@ class Text:
         joined, ends = self._joined, self._joined_ends
         for spelling in (compact, *_inflected(compact)) if korean else (compact,):
             last = len(spelling) - 1
-            starts = self._word_starts if korean else zip(
-                (t.start for t in self.tokens), self._joined_starts, strict=True)
-            for begin, start in starts:
+            for begin, start in self._korean_starts if korean else self._word_starts:
                 if joined.startswith(spelling, start) and (
                         korean or self._ends_a_word(ends[start + last])):
                     return begin, ends[start + last]
@@ -320,7 +319,7 @@ class Text:
         if _HANGUL.search(word):
             spellings = (word, *_inflected(word))
             return [i for i, t in enumerate(self.tokens) if t.norm.startswith(spellings) or (
-                t.hangul and t.norm.lstrip("0123456789").startswith(spellings))]
+                t.hangul and _LEADING_NUMBER.sub("", t.norm, count=1).startswith(spellings))]
         stem = _stem(word)
         found = []
         for index, token in enumerate(self.tokens):
@@ -505,12 +504,14 @@ def _stems_of_fused(head: str, initial: str, vowel: str, final: str) -> list[str
 def _stems_before_ending(compact: str) -> list[str]:
     """The 하/되 stem of a form word written with an ending (동일한, 고정된, 일정하게,
     계산하는, 곱해서), so that its other spellings are found (동일해, 고정돼, 일정하다)."""
-    last, before = compact[-1:], compact[-2:-1]
-    if last in ("게", "는", "고") and before in ("하", "되") and len(compact) >= 3:
+    if len(compact) < 3:
+        return []
+    last, before = compact[-1], compact[-2]
+    if last in ("게", "는", "고") and before in ("하", "되"):
         return [compact[:-1]]
-    if last == "서" and before in ("해", "돼") and len(compact) >= 3:
+    if last == "서" and before in ("해", "돼"):
         return [compact[:-2] + ("하" if before == "해" else "되")]
-    if last in ("한", "된") and len(compact) >= 3:
+    if last in ("한", "된"):
         return [compact[:-1] + ("하" if last == "한" else "되")]
     return []
 
